@@ -1,0 +1,325 @@
+"""Vanthu settings: one module, every value from the environment with a safe default.
+
+Each setting that an operator may change is read here, once, with its meaning beside it.
+See README.md ("Configuration") for the full list.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import time, timedelta
+from pathlib import Path
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+env = environ.Env()
+
+# VANTHU_DEMO: demo mode (`vanthu demo`). Allows a generated secret key and the demo data.
+DEMO = env.bool("VANTHU_DEMO", default=False)
+
+# VANTHU_TESTING: set by the test run (pytest is imported before settings load under pytest).
+TESTING = env.bool("VANTHU_TESTING", default="pytest" in sys.modules)
+
+# DJANGO_DEBUG: never on unless asked for.
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
+
+# VANTHU_VAR_DIR: where the embedded default keeps its database, files and logs.
+VAR_DIR = Path(env.str("VANTHU_VAR_DIR", default=str(BASE_DIR / "var")))
+
+
+def _secret_key() -> str:
+    """Return the secret key; fail closed outside demo, test and debug mode."""
+    key = env.str("DJANGO_SECRET_KEY", default="")
+    if key:
+        return key
+    if DEMO or DEBUG or TESTING:
+        # A per-installation key kept under var/, so sessions survive restarts of the demo.
+        key_file = VAR_DIR / "secret_key"
+        if key_file.exists():
+            return key_file.read_text().strip()
+        import secrets
+
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(50)
+        key_file.write_text(key)
+        key_file.chmod(0o600)
+        return key
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY is not set. Set it, or run `vanthu demo` for a demonstration."
+    )
+
+
+SECRET_KEY = _secret_key()
+
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "django_tasks_db",
+    "vanthu.core",
+    "vanthu.organizations",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "vanthu.organizations.middleware.ActorMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "vanthu.config.urls"
+WSGI_APPLICATION = "vanthu.config.wsgi.application"
+ASGI_APPLICATION = "vanthu.config.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "vanthu" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "vanthu.core.context_processors.vanthu",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------------------------
+# DATABASE_URL: e.g. postgres://user:pass@host:5432/vanthu. Default: SQLite under VANTHU_VAR_DIR.
+DATABASES = {
+    "default": env.db_url(
+        "DATABASE_URL", default="sqlite:///" + str(VAR_DIR / "vanthu.sqlite3")
+    ),
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL and a busy timeout let the web server and the worker share one SQLite file.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+            ),
+        }
+    )
+else:
+    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DATABASES["default"].setdefault("TEST", {})
+if env.str("VANTHU_TEST_DATABASE_NAME", default=""):
+    DATABASES["default"]["TEST"]["NAME"] = env.str("VANTHU_TEST_DATABASE_NAME")
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Files ----------------------------------------------------------------------------------
+# VANTHU_S3_BUCKET: when set, stored files go to S3-compatible object storage.
+# VANTHU_S3_ENDPOINT_URL, VANTHU_S3_REGION, AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY complete it.
+MEDIA_ROOT = VAR_DIR / "files"
+S3_BUCKET = env.str("VANTHU_S3_BUCKET", default="")
+if S3_BUCKET:
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env.str("VANTHU_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("VANTHU_S3_REGION", default="") or None,
+            "addressing_style": env.str("VANTHU_S3_ADDRESSING_STYLE", default="path"),
+            "file_overwrite": False,
+            "default_acl": None,
+            "querystring_auth": True,
+        },
+    }
+else:
+    _default_storage = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(MEDIA_ROOT)},
+    }
+STORAGES = {
+    "default": _default_storage,
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "vanthu" / "static"]
+# Serve app static files without collectstatic in tests and demo (whitenoise finders).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+# --- Background tasks -----------------------------------------------------------------------
+# django.tasks with the database backend: a task is enqueued in the same transaction as the
+# change that causes it (ADR 0003).
+TASKS = {
+    "default": {
+        "BACKEND": env.str("VANTHU_TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
+    }
+}
+
+# --- Authentication -------------------------------------------------------------------------
+AUTH_USER_MODEL = "organizations.Person"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env.int("VANTHU_PASSWORD_MIN_LENGTH", default=10)},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "dashboard"
+LOGOUT_REDIRECT_URL = "login"
+
+# Lockout (django-axes): VANTHU_LOGIN_FAILURE_LIMIT failures for one username from one address
+# lock that pair for VANTHU_LOGIN_LOCKOUT_MINUTES.
+AXES_FAILURE_LIMIT = env.int("VANTHU_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("VANTHU_LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "vanthu.organizations.views.auth.lockout_response"
+AXES_IPWARE_PROXY_COUNT = env.int("VANTHU_PROXY_COUNT", default=0)
+AXES_VERBOSE = False
+
+# Sessions expire after VANTHU_SESSION_MINUTES of inactivity and when the browser closes.
+SESSION_COOKIE_AGE = env.int("VANTHU_SESSION_MINUTES", default=480) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = env.bool("VANTHU_SECURE_COOKIES", default=False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "SAMEORIGIN"
+SECURE_REFERRER_POLICY = "same-origin"
+
+# VANTHU_REQUIRE_2FA_FOR_ADMINS: agency and system administrators must use a TOTP second factor.
+REQUIRE_2FA_FOR_ADMINS = env.bool("VANTHU_REQUIRE_2FA_FOR_ADMINS", default=not DEMO)
+OTP_TOTP_ISSUER = env.str("VANTHU_TOTP_ISSUER", default="Vanthu")
+
+# --- Internationalisation -------------------------------------------------------------------
+LANGUAGE_CODE = "vi"
+LANGUAGES = [("vi", "Tiếng Việt")]
+TIME_ZONE = env.str("VANTHU_TIME_ZONE", default="Asia/Ho_Chi_Minh")
+USE_I18N = True
+USE_TZ = True
+LOCALE_PATHS = [BASE_DIR / "vanthu" / "locale"]
+
+# --- Province -------------------------------------------------------------------------------
+# The province's level-1 code in QCVN 102 agency identifiers. Khánh Hòa's own code is not
+# confirmed (standards.md §2.1): set it from the national directory.
+PROVINCE_CODE = env.str("VANTHU_PROVINCE_CODE", default="H34")
+PROVINCE_NAME = env.str("VANTHU_PROVINCE_NAME", default="Khánh Hòa")
+
+# Office sessions used when an agency has not set its own (standards.md §6; Khánh Hòa's own
+# schedule is unconfirmed, so this is configuration).
+OFFICE_SESSIONS = [
+    (time.fromisoformat(start), time.fromisoformat(end))
+    for start, end in (
+        part.split("-")
+        for part in env.list("VANTHU_OFFICE_SESSIONS", default=["07:00-11:30", "13:30-17:00"])
+    )
+]
+
+# --- REST API -------------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
+    "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "vanthu.core.api.exception_handler",
+    "DEFAULT_THROTTLE_RATES": {"anon": "60/min"},
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Vanthu API",
+    "DESCRIPTION": (
+        "Exchange, storage and processing of electronic documents for state agencies "
+        "(QĐ 22/2017/QĐ-UBND Khánh Hòa)."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {},
+}
+
+# --- Mail -----------------------------------------------------------------------------------
+# VANTHU_SMTP_HOST / _PORT / _USER / _PASSWORD / _TLS: the SMTP server that sends notifications.
+MAILERS = {
+    "default": {
+        "BACKEND": env.str(
+            "VANTHU_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend"
+        ),
+        "OPTIONS": (
+            {
+                "host": env.str("VANTHU_SMTP_HOST", default="127.0.0.1"),
+                "port": env.int("VANTHU_SMTP_PORT", default=25),
+                "username": env.str("VANTHU_SMTP_USER", default=""),
+                "password": env.str("VANTHU_SMTP_PASSWORD", default=""),
+                "use_tls": env.bool("VANTHU_SMTP_TLS", default=False),
+                "timeout": 30,
+            }
+            if env.str(
+                "VANTHU_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend"
+            ).endswith("smtp.EmailBackend")
+            else {}
+        ),
+    }
+}
+DEFAULT_FROM_EMAIL = env.str("VANTHU_FROM_EMAIL", default="vanthu@localhost")
+
+# --- Logging --------------------------------------------------------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("VANTHU_LOG_LEVEL", default="INFO")},
+    "loggers": {"axes": {"level": "WARNING"}},
+}

@@ -1,0 +1,10 @@
+"""Top-level URLs: the interface, the API under /api/v1/, Django admin under /quan-tri-django/."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("quan-tri-django/", admin.site.urls),
+    path("api/v1/", include("vanthu.config.api_urls")),
+    path("", include("vanthu.organizations.urls")),
+]

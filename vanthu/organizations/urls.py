@@ -1,0 +1,3 @@
+"""Interface URLs of organisations, sign-in and the dashboard."""
+
+urlpatterns: list = []
