@@ -1,3 +1,8 @@
-"""Interface URLs of organisations, sign-in and the dashboard."""
+"""Interface URLs: sign-in, account and dashboard; the agency's own units and staff."""
 
-urlpatterns: list = []
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("vanthu.organizations.views.account_urls")),
+    path("co-quan/", include("vanthu.organizations.views.staff_urls")),
+]

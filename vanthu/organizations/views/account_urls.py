@@ -1,0 +1,3 @@
+"""URLs of sign-in, account and dashboard."""
+
+urlpatterns: list = []
