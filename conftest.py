@@ -25,6 +25,14 @@ def require_component(available: bool, reason: str) -> None:
     pytest.skip(reason)
 
 
+def only_on_vendor(vendor: str, why: str) -> None:
+    """Skip a test meaningful on one database only (an allowed skip under CI, see .ci/)."""
+    from django.db import connection
+
+    if connection.vendor != vendor:
+        pytest.skip(f"db-vendor: {why}")
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Hash passwords quickly in tests; tests of Argon2 itself override this."""

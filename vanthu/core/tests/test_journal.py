@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
+from conftest import only_on_vendor
 from vanthu.core.actor import Actor
 from vanthu.core.journal import journal_record, journal_verify
 from vanthu.core.models import JournalEntry
@@ -79,8 +80,7 @@ def test_orm_refuses_update_and_delete():
 
 
 def test_database_refuses_update_on_postgresql():
-    if connection.vendor != "postgresql":
-        pytest.skip("the append-only trigger exists on PostgreSQL only (ADR 0004)")
+    only_on_vendor("postgresql", "the append-only trigger exists on PostgreSQL only (ADR 0004)")
     from django.db import DatabaseError, transaction
 
     entry = _record_three()[0]
