@@ -71,17 +71,25 @@ def cast(db) -> Cast:
     from vanthu.organizations.choices import AgencyKind, Role
     from vanthu.organizations.tests.factories import AgencyFactory, PersonFactory, UnitFactory
 
-    province = AgencyFactory(identifier="000.00.00.H34", name="Ủy ban nhân dân tỉnh Khánh Hòa",
-                             short_name="UBND", kind=AgencyKind.PROVINCIAL_COMMITTEE)
-    agency_a = AgencyFactory(identifier="000.00.12.H34", parent=province,
-                             name="Sở Thông tin và Truyền thông", short_name="STTTT")
-    agency_b = AgencyFactory(identifier="000.00.13.H34", parent=province,
-                             name="Sở Tài chính", short_name="STC")
+    province = AgencyFactory(
+        identifier="000.00.00.H34",
+        name="Ủy ban nhân dân tỉnh Khánh Hòa",
+        short_name="UBND",
+        kind=AgencyKind.PROVINCIAL_COMMITTEE,
+    )
+    agency_a = AgencyFactory(
+        identifier="000.00.12.H34",
+        parent=province,
+        name="Sở Thông tin và Truyền thông",
+        short_name="STTTT",
+    )
+    agency_b = AgencyFactory(
+        identifier="000.00.13.H34", parent=province, name="Sở Tài chính", short_name="STC"
+    )
     office_a = UnitFactory(agency=agency_a, name="Văn phòng Sở", short_name="VP")
     unit_a = UnitFactory(agency=agency_a, name="Phòng Bưu chính, Viễn thông", short_name="BCVT")
     unit_b = UnitFactory(agency=agency_b, name="Văn phòng Sở", short_name="VP")
-    system_admin = PersonFactory(username="quantri", full_name="Quản Trị Hệ Thống",
-                                 agency=None)
+    system_admin = PersonFactory(username="quantri", full_name="Quản Trị Hệ Thống", agency=None)
     from vanthu.organizations.models import RoleGrant
 
     RoleGrant.objects.create(person=system_admin, agency=province, role=Role.SYSTEM_ADMIN)
@@ -91,21 +99,55 @@ def cast(db) -> Cast:
         office_a=office_a,
         unit_a=unit_a,
         unit_b=unit_b,
-        clerk=PersonFactory(username="vanthu.a", full_name="Trần Thị Văn Thư", agency=agency_a,
-                            roles=[Role.CLERK], roles__unit=office_a),
-        unit_head=PersonFactory(username="truongphong.a", full_name="Lê Văn Trưởng",
-                                agency=agency_a, roles=[Role.UNIT_HEAD], roles__unit=unit_a),
-        leader=PersonFactory(username="giamdoc.a", full_name="Phạm Minh Giám", agency=agency_a,
-                             roles=[Role.LEADER]),
-        specialist=PersonFactory(username="chuyenvien.a", full_name="Võ Thị Chuyên",
-                                 agency=agency_a, roles=[Role.SPECIALIST], roles__unit=unit_a),
-        archivist=PersonFactory(username="luutru.a", full_name="Đặng Văn Lưu", agency=agency_a,
-                                roles=[Role.ARCHIVIST], roles__unit=office_a),
-        agency_admin=PersonFactory(username="quantri.a", full_name="Huỳnh Quản Trị",
-                                   agency=agency_a, roles=[Role.AGENCY_ADMIN]),
+        clerk=PersonFactory(
+            username="vanthu.a",
+            full_name="Trần Thị Văn Thư",
+            agency=agency_a,
+            roles=[Role.CLERK],
+            roles__unit=office_a,
+        ),
+        unit_head=PersonFactory(
+            username="truongphong.a",
+            full_name="Lê Văn Trưởng",
+            agency=agency_a,
+            roles=[Role.UNIT_HEAD],
+            roles__unit=unit_a,
+        ),
+        leader=PersonFactory(
+            username="giamdoc.a", full_name="Phạm Minh Giám", agency=agency_a, roles=[Role.LEADER]
+        ),
+        specialist=PersonFactory(
+            username="chuyenvien.a",
+            full_name="Võ Thị Chuyên",
+            agency=agency_a,
+            roles=[Role.SPECIALIST],
+            roles__unit=unit_a,
+        ),
+        archivist=PersonFactory(
+            username="luutru.a",
+            full_name="Đặng Văn Lưu",
+            agency=agency_a,
+            roles=[Role.ARCHIVIST],
+            roles__unit=office_a,
+        ),
+        agency_admin=PersonFactory(
+            username="quantri.a",
+            full_name="Huỳnh Quản Trị",
+            agency=agency_a,
+            roles=[Role.AGENCY_ADMIN],
+        ),
         system_admin=system_admin,
-        outsider=PersonFactory(username="vanthu.b", full_name="Ngô Văn Ngoài", agency=agency_b,
-                               roles=[Role.CLERK], roles__unit=unit_b),
-        outsider_admin=PersonFactory(username="quantri.b", full_name="Bùi Quản Trị B",
-                                     agency=agency_b, roles=[Role.AGENCY_ADMIN]),
+        outsider=PersonFactory(
+            username="vanthu.b",
+            full_name="Ngô Văn Ngoài",
+            agency=agency_b,
+            roles=[Role.CLERK],
+            roles__unit=unit_b,
+        ),
+        outsider_admin=PersonFactory(
+            username="quantri.b",
+            full_name="Bùi Quản Trị B",
+            agency=agency_b,
+            roles=[Role.AGENCY_ADMIN],
+        ),
     )

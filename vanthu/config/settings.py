@@ -31,7 +31,7 @@ VAR_DIR = Path(env.str("VANTHU_VAR_DIR", default=str(BASE_DIR / "var")))
 
 def _secret_key() -> str:
     """Return the secret key; fail closed outside demo, test and debug mode."""
-    key = env.str("DJANGO_SECRET_KEY", default="")
+    key: str = env.str("DJANGO_SECRET_KEY", default="")
     if key:
         return key
     if DEMO or DEBUG or TESTING:
@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
@@ -116,9 +117,7 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------------
 # DATABASE_URL: e.g. postgres://user:pass@host:5432/vanthu. Default: SQLite under VANTHU_VAR_DIR.
 DATABASES = {
-    "default": env.db_url(
-        "DATABASE_URL", default="sqlite:///" + str(VAR_DIR / "vanthu.sqlite3")
-    ),
+    "default": env.db_url("DATABASE_URL", default="sqlite:///" + str(VAR_DIR / "vanthu.sqlite3")),
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout let the web server and the worker share one SQLite file.
@@ -287,6 +286,10 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {},
+    # Swagger UI from the installed drf-spectacular-sidecar package: no CDN on an intranet.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- Mail -----------------------------------------------------------------------------------

@@ -38,7 +38,9 @@ class Actor:
         """Return the roles held in one agency, whatever the unit."""
         return frozenset(g.role for g in self.grants if g.agency_id == agency_id)
 
-    def has_role(self, role: str, *, agency_id: int | None = None, unit_id: int | None = None) -> bool:
+    def has_role(
+        self, role: str, *, agency_id: int | None = None, unit_id: int | None = None
+    ) -> bool:
         """Return whether the actor holds `role` in the agency (default: the acting agency)."""
         agency = self.agency_id if agency_id is None else agency_id
         return any(

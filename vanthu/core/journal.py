@@ -173,4 +173,3 @@ def journal_for_object(*, object_type: str, object_id: str) -> models.QuerySet[J
     return JournalEntry.objects.filter(object_type=object_type, object_id=object_id).order_by(
         "created_at", "seq"
     )
-

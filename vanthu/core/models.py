@@ -45,8 +45,6 @@ class JournalEntryQuerySet(models.QuerySet["JournalEntry"]):
 class JournalEntry(models.Model):
     """One append-only, hash-chained record of a change: who, when, what, before and after."""
 
-    objects = JournalEntryQuerySet.as_manager()
-
     chain = models.CharField("chuỗi", max_length=64)
     seq = models.BigIntegerField("số thứ tự")
     created_at = models.DateTimeField("thời điểm")
@@ -63,6 +61,8 @@ class JournalEntry(models.Model):
     after = models.JSONField("sau", null=True, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+
+    objects = JournalEntryQuerySet.as_manager()
 
     class Meta:
         verbose_name = "bản ghi nhật ký"

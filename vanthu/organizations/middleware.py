@@ -26,7 +26,7 @@ def _actor(request: HttpRequest) -> Actor | None:
     if not user.is_authenticated:
         return None
     agency_id = request.session.get(ACTING_AGENCY_SESSION_KEY)
-    return actor_for_person(user, agency_id=agency_id, ip_address=client_ip(request))  # type: ignore[arg-type]
+    return actor_for_person(user, agency_id=agency_id, ip_address=client_ip(request))
 
 
 class ActorMiddleware:

@@ -116,17 +116,13 @@ class PersonManager(BaseUserManager["Person"]):
 
     use_in_migrations = True
 
-    def create_user(
-        self, username: str, password: str | None = None, **extra: Any
-    ) -> Person:
+    def create_user(self, username: str, password: str | None = None, **extra: Any) -> Person:
         person: Person = self.model(username=username, **extra)
         person.set_password(password)
         person.save(using=self._db)
         return person
 
-    def create_superuser(
-        self, username: str, password: str | None = None, **extra: Any
-    ) -> Person:
+    def create_superuser(self, username: str, password: str | None = None, **extra: Any) -> Person:
         extra.setdefault("full_name", username)
         extra.update(is_staff=True, is_superuser=True)
         return self.create_user(username, password, **extra)
@@ -152,7 +148,7 @@ class Person(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField("vào trang quản trị Django", default=False)
     date_joined = models.DateTimeField("ngày tạo", default=timezone.now)
 
-    objects: ClassVar[PersonManager] = PersonManager()  # type: ignore[assignment]
+    objects: ClassVar[PersonManager] = PersonManager()
 
     USERNAME_FIELD = "username"
     EMAIL_FIELD = "email"

@@ -10,6 +10,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Q
 
 from vanthu.core.actor import Actor
 from vanthu.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -24,8 +25,9 @@ DENIED = "Bạn không có quyền thực hiện thao tác này."
 NOT_FOUND = "Không tìm thấy."
 
 
-def _text(fields: dict[str, list[str]], name: str, value: str, *, max_length: int,
-          required: bool = True) -> str:
+def _text(
+    fields: dict[str, list[str]], name: str, value: str, *, max_length: int, required: bool = True
+) -> str:
     cleaned = normalize_text(value or "")
     if required and not cleaned:
         fields.setdefault(name, []).append("Trường này là bắt buộc.")
@@ -124,8 +126,13 @@ def agency_create(*, actor: Actor, data: AgencyData) -> Agency:
                 fields={"identifier": ["Mã định danh đã tồn tại."]},
             )
         agency = Agency.objects.create(**values)
-        journal_record(actor=actor, action="agency.create", instance=agency,
-                       agency_id=agency.pk, after=snapshot(agency))
+        journal_record(
+            actor=actor,
+            action="agency.create",
+            instance=agency,
+            agency_id=agency.pk,
+            after=snapshot(agency),
+        )
     return agency
 
 
@@ -140,17 +147,27 @@ def agency_update(*, actor: Actor, agency_id: int, data: AgencyData) -> Agency:
         except Agency.DoesNotExist:
             raise NotFound(NOT_FOUND) from None
         if Agency.objects.filter(identifier=values["identifier"]).exclude(pk=agency_id).exists():
-            raise Conflict("Mã định danh đã được dùng cho cơ quan khác.",
-                           fields={"identifier": ["Mã định danh đã tồn tại."]})
+            raise Conflict(
+                "Mã định danh đã được dùng cho cơ quan khác.",
+                fields={"identifier": ["Mã định danh đã tồn tại."]},
+            )
         if values["parent"] is not None and values["parent"].pk == agency.pk:
-            raise ValidationFailed("Cơ quan không thể là cấp trên của chính nó.",
-                                   fields={"parent": ["Cấp trên không hợp lệ."]})
+            raise ValidationFailed(
+                "Cơ quan không thể là cấp trên của chính nó.",
+                fields={"parent": ["Cấp trên không hợp lệ."]},
+            )
         before = snapshot(agency)
         for key, value in values.items():
             setattr(agency, key, value)
         agency.save()
-        journal_record(actor=actor, action="agency.update", instance=agency,
-                       agency_id=agency.pk, before=before, after=snapshot(agency))
+        journal_record(
+            actor=actor,
+            action="agency.update",
+            instance=agency,
+            agency_id=agency.pk,
+            before=before,
+            after=snapshot(agency),
+        )
     return agency
 
 
@@ -185,8 +202,11 @@ def agency_import(*, actor: Actor, rows: Sequence[AgencyData]) -> ImportResult:
             deferred: list[AgencyData] = []
             for row in pending:
                 parent = row.parent_identifier.strip().upper()
-                if parent and parent in seen and not Agency.objects.filter(
-                    identifier=parent).exists():
+                if (
+                    parent
+                    and parent in seen
+                    and not Agency.objects.filter(identifier=parent).exists()
+                ):
                     deferred.append(row)
                     continue
                 try:
@@ -195,12 +215,20 @@ def agency_import(*, actor: Actor, rows: Sequence[AgencyData]) -> ImportResult:
                     raise ValidationFailed(
                         f"Dòng có mã {row.identifier!s}: {exc.message}", fields=exc.fields
                     ) from None
-                agency = Agency.objects.select_for_update().filter(
-                    identifier=values["identifier"]).first()
+                agency = (
+                    Agency.objects.select_for_update()
+                    .filter(identifier=values["identifier"])
+                    .first()
+                )
                 if agency is None:
                     agency = Agency.objects.create(**values)
-                    journal_record(actor=actor, action="agency.import", instance=agency,
-                                   agency_id=agency.pk, after=snapshot(agency))
+                    journal_record(
+                        actor=actor,
+                        action="agency.import",
+                        instance=agency,
+                        agency_id=agency.pk,
+                        after=snapshot(agency),
+                    )
                     created += 1
                     continue
                 before = snapshot(agency)
@@ -211,8 +239,14 @@ def agency_import(*, actor: Actor, rows: Sequence[AgencyData]) -> ImportResult:
                     unchanged += 1
                     continue
                 agency.save()
-                journal_record(actor=actor, action="agency.import", instance=agency,
-                               agency_id=agency.pk, before=before, after=after)
+                journal_record(
+                    actor=actor,
+                    action="agency.import",
+                    instance=agency,
+                    agency_id=agency.pk,
+                    before=before,
+                    after=after,
+                )
                 updated += 1
             if len(deferred) == len(pending):
                 raise ValidationFailed(
@@ -226,8 +260,9 @@ def agency_import(*, actor: Actor, rows: Sequence[AgencyData]) -> ImportResult:
 # --- Units and positions --------------------------------------------------------------------
 
 
-def _unit_parent(agency_id: int, parent_id: int | None, fields: dict[str, list[str]]
-                 ) -> Unit | None:
+def _unit_parent(
+    agency_id: int, parent_id: int | None, fields: dict[str, list[str]]
+) -> Unit | None:
     if parent_id is None:
         return None
     parent = Unit.objects.filter(pk=parent_id, agency_id=agency_id).first()
@@ -236,8 +271,9 @@ def _unit_parent(agency_id: int, parent_id: int | None, fields: dict[str, list[s
     return parent
 
 
-def unit_create(*, actor: Actor, agency_id: int, name: str, short_name: str = "",
-                parent_id: int | None = None) -> Unit:
+def unit_create(
+    *, actor: Actor, agency_id: int, name: str, short_name: str = "", parent_id: int | None = None
+) -> Unit:
     """Create a unit inside an agency."""
     _require_manage(actor, agency_id)
     fields: dict[str, list[str]] = {}
@@ -247,17 +283,32 @@ def unit_create(*, actor: Actor, agency_id: int, name: str, short_name: str = ""
     _raise_if(fields)
     with transaction.atomic():
         if short_name and Unit.objects.filter(agency_id=agency_id, short_name=short_name).exists():
-            raise Conflict("Ký hiệu đơn vị đã được dùng trong cơ quan.",
-                           fields={"short_name": ["Ký hiệu đã tồn tại."]})
-        unit = Unit.objects.create(agency_id=agency_id, name=name, short_name=short_name,
-                                   parent=parent)
-        journal_record(actor=actor, action="unit.create", instance=unit, agency_id=agency_id,
-                       after=snapshot(unit))
+            raise Conflict(
+                "Ký hiệu đơn vị đã được dùng trong cơ quan.",
+                fields={"short_name": ["Ký hiệu đã tồn tại."]},
+            )
+        unit = Unit.objects.create(
+            agency_id=agency_id, name=name, short_name=short_name, parent=parent
+        )
+        journal_record(
+            actor=actor,
+            action="unit.create",
+            instance=unit,
+            agency_id=agency_id,
+            after=snapshot(unit),
+        )
     return unit
 
 
-def unit_update(*, actor: Actor, unit_id: int, name: str, short_name: str = "",
-                parent_id: int | None = None, is_active: bool = True) -> Unit:
+def unit_update(
+    *,
+    actor: Actor,
+    unit_id: int,
+    name: str,
+    short_name: str = "",
+    parent_id: int | None = None,
+    is_active: bool = True,
+) -> Unit:
     """Change a unit's name, notation, parent or activity."""
     unit = Unit.objects.filter(pk=unit_id).only("agency_id").first()
     if unit is None:
@@ -276,19 +327,37 @@ def unit_update(*, actor: Actor, unit_id: int, name: str, short_name: str = "",
         ancestor = parent
         while ancestor is not None:
             if ancestor.pk == unit.pk:
-                raise ValidationFailed("Không thể đặt đơn vị dưới đơn vị cấp dưới của nó.",
-                                       fields={"parent": ["Cấp trên không hợp lệ."]})
+                raise ValidationFailed(
+                    "Không thể đặt đơn vị dưới đơn vị cấp dưới của nó.",
+                    fields={"parent": ["Cấp trên không hợp lệ."]},
+                )
             ancestor = ancestor.parent
-        if short_name and Unit.objects.filter(agency_id=unit.agency_id, short_name=short_name
-                                              ).exclude(pk=unit.pk).exists():
-            raise Conflict("Ký hiệu đơn vị đã được dùng trong cơ quan.",
-                           fields={"short_name": ["Ký hiệu đã tồn tại."]})
+        if (
+            short_name
+            and Unit.objects.filter(agency_id=unit.agency_id, short_name=short_name)
+            .exclude(pk=unit.pk)
+            .exists()
+        ):
+            raise Conflict(
+                "Ký hiệu đơn vị đã được dùng trong cơ quan.",
+                fields={"short_name": ["Ký hiệu đã tồn tại."]},
+            )
         before = snapshot(unit)
         unit.name, unit.short_name, unit.parent, unit.is_active = (
-            name, short_name, parent, is_active)
+            name,
+            short_name,
+            parent,
+            is_active,
+        )
         unit.save()
-        journal_record(actor=actor, action="unit.update", instance=unit,
-                       agency_id=unit.agency_id, before=before, after=snapshot(unit))
+        journal_record(
+            actor=actor,
+            action="unit.update",
+            instance=unit,
+            agency_id=unit.agency_id,
+            before=before,
+            after=snapshot(unit),
+        )
     return unit
 
 
@@ -304,8 +373,13 @@ def position_create(*, actor: Actor, agency_id: int, name: str, rank: int = 100)
         if Position.objects.filter(agency_id=agency_id, name=name).exists():
             raise Conflict("Chức vụ đã có.", fields={"name": ["Chức vụ đã tồn tại."]})
         position = Position.objects.create(agency_id=agency_id, name=name, rank=rank)
-        journal_record(actor=actor, action="position.create", instance=position,
-                       agency_id=agency_id, after=snapshot(position))
+        journal_record(
+            actor=actor,
+            action="position.create",
+            instance=position,
+            agency_id=agency_id,
+            after=snapshot(position),
+        )
     return position
 
 
@@ -321,17 +395,22 @@ class GrantData:
     position_id: int | None = None
 
 
-def _check_grant(actor: Actor, agency_id: int, grant: GrantData,
-                 fields: dict[str, list[str]]) -> None:
+def _check_grant(
+    actor: Actor, agency_id: int, grant: GrantData, fields: dict[str, list[str]]
+) -> None:
     if grant.role not in Role.values:
         fields.setdefault("role", []).append("Vai trò không hợp lệ.")
     if grant.role == Role.SYSTEM_ADMIN and not actor.is_system_admin:
         fields.setdefault("role", []).append("Chỉ quản trị hệ thống mới cấp được vai trò này.")
-    if grant.unit_id is not None and not Unit.objects.filter(
-            pk=grant.unit_id, agency_id=agency_id).exists():
+    if (
+        grant.unit_id is not None
+        and not Unit.objects.filter(pk=grant.unit_id, agency_id=agency_id).exists()
+    ):
         fields.setdefault("unit", []).append("Đơn vị không thuộc cơ quan này.")
-    if grant.position_id is not None and not Position.objects.filter(
-            pk=grant.position_id, agency_id=agency_id).exists():
+    if (
+        grant.position_id is not None
+        and not Position.objects.filter(pk=grant.position_id, agency_id=agency_id).exists()
+    ):
         fields.setdefault("position", []).append("Chức vụ không thuộc cơ quan này.")
 
 
@@ -339,9 +418,17 @@ def _grant_snapshot(grant: RoleGrant) -> dict[str, Any]:
     return snapshot(grant, exclude=("created_at", "updated_at"))
 
 
-def person_create(*, actor: Actor, agency_id: int, username: str, full_name: str,
-                  password: str, email: str = "", phone: str = "",
-                  grants: Iterable[GrantData] = ()) -> Person:
+def person_create(
+    *,
+    actor: Actor,
+    agency_id: int,
+    username: str,
+    full_name: str,
+    password: str,
+    email: str = "",
+    phone: str = "",
+    grants: Iterable[GrantData] = (),
+) -> Person:
     """Create a staff account in an agency, with its roles."""
     _require_manage(actor, agency_id)
     fields: dict[str, list[str]] = {}
@@ -360,29 +447,45 @@ def person_create(*, actor: Actor, agency_id: int, username: str, full_name: str
     _raise_if(fields)
     with transaction.atomic():
         if Person.objects.filter(username=username).exists():
-            raise Conflict("Tên đăng nhập đã được dùng.",
-                           fields={"username": ["Tên đăng nhập đã tồn tại."]})
-        person = Person(username=username, full_name=full_name, email=email, phone=phone,
-                        agency_id=agency_id)
+            raise Conflict(
+                "Tên đăng nhập đã được dùng.", fields={"username": ["Tên đăng nhập đã tồn tại."]}
+            )
+        person = Person(
+            username=username, full_name=full_name, email=email, phone=phone, agency_id=agency_id
+        )
         person.set_password(password)
         person.save()
-        journal_record(actor=actor, action="person.create", instance=person,
-                       agency_id=agency_id, after=snapshot(person, exclude=("last_login",)))
+        journal_record(
+            actor=actor,
+            action="person.create",
+            instance=person,
+            agency_id=agency_id,
+            after=snapshot(person, exclude=("last_login",)),
+        )
         for grant in grants:
             _grant_add(actor=actor, person=person, agency_id=agency_id, grant=grant)
     return person
 
 
-def person_update(*, actor: Actor, person_id: int, full_name: str, email: str = "",
-                  phone: str = "", is_active: bool = True) -> Person:
+def person_update(
+    *,
+    actor: Actor,
+    person_id: int,
+    full_name: str,
+    email: str = "",
+    phone: str = "",
+    is_active: bool = True,
+) -> Person:
     """Change a person's name, contacts or activity."""
     person = Person.objects.filter(pk=person_id).first()
     if person is None or person.agency_id is None:
         raise NotFound(NOT_FOUND)
     _require_manage(actor, person.agency_id)
     if person.pk == actor.person_id and not is_active:
-        raise ValidationFailed("Bạn không thể tự khóa tài khoản của mình.",
-                               fields={"is_active": ["Không thể tự khóa."]})
+        raise ValidationFailed(
+            "Bạn không thể tự khóa tài khoản của mình.",
+            fields={"is_active": ["Không thể tự khóa."]},
+        )
     fields: dict[str, list[str]] = {}
     full_name = _text(fields, "full_name", full_name, max_length=150)
     email = _email(fields, "email", email)
@@ -392,11 +495,20 @@ def person_update(*, actor: Actor, person_id: int, full_name: str, email: str = 
         person = Person.objects.select_for_update().get(pk=person_id)
         before = snapshot(person, exclude=("last_login",))
         person.full_name, person.email, person.phone, person.is_active = (
-            full_name, email, phone, is_active)
+            full_name,
+            email,
+            phone,
+            is_active,
+        )
         person.save(update_fields=["full_name", "email", "phone", "is_active"])
-        journal_record(actor=actor, action="person.update", instance=person,
-                       agency_id=person.agency_id, before=before,
-                       after=snapshot(person, exclude=("last_login",)))
+        journal_record(
+            actor=actor,
+            action="person.update",
+            instance=person,
+            agency_id=person.agency_id,
+            before=before,
+            after=snapshot(person, exclude=("last_login",)),
+        )
     return person
 
 
@@ -409,51 +521,73 @@ def person_set_password(*, actor: Actor, person_id: int, password: str) -> None:
     try:
         validate_password(password, user=person)
     except DjangoValidationError as exc:
-        raise ValidationFailed("Mật khẩu chưa đạt yêu cầu.",
-                               fields={"password": list(exc.messages)}) from None
+        raise ValidationFailed(
+            "Mật khẩu chưa đạt yêu cầu.", fields={"password": list(exc.messages)}
+        ) from None
     with transaction.atomic():
         person = Person.objects.select_for_update().get(pk=person_id)
         person.set_password(password)
         person.save(update_fields=["password"])
-        journal_record(actor=actor, action="person.password_reset", instance=person,
-                       agency_id=person.agency_id)
+        journal_record(
+            actor=actor, action="person.password_reset", instance=person, agency_id=person.agency_id
+        )
 
 
-def password_change(*, actor: Actor, person: Person, old_password: str,
-                    new_password: str) -> None:
+def password_change(*, actor: Actor, person: Person, old_password: str, new_password: str) -> None:
     """Change one's own password after checking the old one."""
     if actor.person_id != person.pk:
         raise PermissionDenied(DENIED)
     if not person.check_password(old_password):
-        raise ValidationFailed("Mật khẩu hiện tại không đúng.",
-                               fields={"old_password": ["Mật khẩu hiện tại không đúng."]})
+        raise ValidationFailed(
+            "Mật khẩu hiện tại không đúng.",
+            fields={"old_password": ["Mật khẩu hiện tại không đúng."]},
+        )
     try:
         validate_password(new_password, user=person)
     except DjangoValidationError as exc:
-        raise ValidationFailed("Mật khẩu mới chưa đạt yêu cầu.",
-                               fields={"new_password": list(exc.messages)}) from None
+        raise ValidationFailed(
+            "Mật khẩu mới chưa đạt yêu cầu.", fields={"new_password": list(exc.messages)}
+        ) from None
     with transaction.atomic():
         person.set_password(new_password)
         person.save(update_fields=["password"])
-        journal_record(actor=actor, action="person.password_change", instance=person,
-                       agency_id=person.agency_id)
+        journal_record(
+            actor=actor,
+            action="person.password_change",
+            instance=person,
+            agency_id=person.agency_id,
+        )
 
 
 def _grant_add(*, actor: Actor, person: Person, agency_id: int, grant: GrantData) -> RoleGrant:
-    exists = RoleGrant.objects.filter(person=person, agency_id=agency_id, role=grant.role,
-                                      unit_id=grant.unit_id).exists()
+    same_place = Q(unit__isnull=True) if grant.unit_id is None else Q(unit_id=grant.unit_id)
+    exists = RoleGrant.objects.filter(
+        same_place, person=person, agency_id=agency_id, role=grant.role
+    ).exists()
     if exists:
-        raise Conflict("Cán bộ đã có vai trò này ở đơn vị này.",
-                       fields={"role": ["Vai trò đã có."]})
-    row = RoleGrant.objects.create(person=person, agency_id=agency_id, role=grant.role,
-                                   unit_id=grant.unit_id, position_id=grant.position_id)
-    journal_record(actor=actor, action="role_grant.add", instance=person,
-                   agency_id=agency_id, after={"grant": _grant_snapshot(row)})
+        raise Conflict(
+            "Cán bộ đã có vai trò này ở đơn vị này.", fields={"role": ["Vai trò đã có."]}
+        )
+    row = RoleGrant.objects.create(
+        person=person,
+        agency_id=agency_id,
+        role=grant.role,
+        unit_id=grant.unit_id,
+        position_id=grant.position_id,
+    )
+    journal_record(
+        actor=actor,
+        action="role_grant.add",
+        instance=person,
+        agency_id=agency_id,
+        after={"grant": _grant_snapshot(row)},
+    )
     return row
 
 
-def role_grant_add(*, actor: Actor, person_id: int, grant: GrantData,
-                   agency_id: int | None = None) -> RoleGrant:
+def role_grant_add(
+    *, actor: Actor, person_id: int, grant: GrantData, agency_id: int | None = None
+) -> RoleGrant:
     """Give a person a role in their agency (or in `agency_id`, for a system administrator)."""
     person = Person.objects.filter(pk=person_id).first()
     if person is None:
@@ -480,21 +614,34 @@ def role_grant_remove(*, actor: Actor, grant_id: int) -> None:
     _require_manage(actor, grant.agency_id)
     if grant.role == Role.SYSTEM_ADMIN and not actor.is_system_admin:
         raise PermissionDenied(DENIED)
-    if (grant.person_id == actor.person_id and grant.role == Role.AGENCY_ADMIN
-            and not actor.is_system_admin):
+    if (
+        grant.person_id == actor.person_id
+        and grant.role == Role.AGENCY_ADMIN
+        and not actor.is_system_admin
+    ):
         raise ValidationFailed("Bạn không thể tự bỏ quyền quản trị của mình.")
     with transaction.atomic():
         grant = RoleGrant.objects.select_for_update().select_related("person").get(pk=grant_id)
         before = {"grant": _grant_snapshot(grant)}
         person = grant.person
         grant.delete()
-        journal_record(actor=actor, action="role_grant.remove", instance=person,
-                       agency_id=grant.agency_id, before=before)
+        journal_record(
+            actor=actor,
+            action="role_grant.remove",
+            instance=person,
+            agency_id=grant.agency_id,
+            before=before,
+        )
 
 
-def auth_event_record(*, actor: Actor, action: str, username: str,
-                      person: Person | None = None, detail: Mapping[str, Any] | None = None
-                      ) -> None:
+def auth_event_record(
+    *,
+    actor: Actor,
+    action: str,
+    username: str,
+    person: Person | None = None,
+    detail: Mapping[str, Any] | None = None,
+) -> None:
     """Journal a sign-in event (login, logout, failure, lockout, second factor)."""
     with transaction.atomic():
         journal_record(

@@ -16,8 +16,14 @@ pytestmark = pytest.mark.django_db
 def _record_three() -> list[JournalEntry]:
     actor = Actor(person_id=7, name="Trần Thị Văn Thư", agency_id=1, ip_address="10.0.0.5")
     return [
-        journal_record(actor=actor, action="unit.create", object_type="organizations.unit",
-                       object_id=str(n), object_repr=f"Phòng {n}", after={"name": f"Phòng {n}"})
+        journal_record(
+            actor=actor,
+            action="unit.create",
+            object_type="organizations.unit",
+            object_id=str(n),
+            object_repr=f"Phòng {n}",
+            after={"name": f"Phòng {n}"},
+        )
         for n in range(3)
     ]
 
@@ -45,8 +51,10 @@ def test_intact_chain_verifies():
 def test_edited_row_is_detected():
     # given a chain whose middle row is edited behind the application's back
     entries = _record_three()
-    _tamper("UPDATE core_journalentry SET after = %s WHERE id = %s",
-            ['{"name": "Phòng giả"}', entries[1].pk])
+    _tamper(
+        "UPDATE core_journalentry SET after = %s WHERE id = %s",
+        ['{"name": "Phòng giả"}', entries[1].pk],
+    )
     # when verified
     problems = journal_verify()
     # then the edited row is named
