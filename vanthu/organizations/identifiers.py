@@ -6,9 +6,11 @@ import re
 from dataclasses import dataclass
 
 # QCVN 102:2016 / TT 01/2018 Điều 19: V1V2V3.Z1Z2.Y1Y2.MX1X2, read right to left.
-_QCVN102 = re.compile(r"^(?P<l4>\d{3})\.(?P<l3>\d{2})\.(?P<l2>\d{2})\.(?P<l1>[A-Z]\d{2})$")
+_QCVN102 = re.compile(
+    r"^(?P<l4>[0-9]{3})\.(?P<l3>[0-9]{2})\.(?P<l2>[0-9]{2})\.(?P<l1>[A-Z][0-9]{2})$"
+)
 # QĐ 20/2020/QĐ-TTg: groups growing left to right, first MX1X2 (M in A..Y), at most 35 chars.
-_QD20 = re.compile(r"^[A-Y]\d{2}(\.[0-9A-Z]+)*$")
+_QD20 = re.compile(r"^[A-Y][0-9]{2}(\.[0-9A-Z]+)*$")
 
 
 class IdentifierError(ValueError):
@@ -41,7 +43,7 @@ class AgencyIdentifier:
 
 def parse_identifier(value: str) -> AgencyIdentifier:
     """Parse and validate a QCVN 102 identifier such as `000.00.12.H34`."""
-    match = _QCVN102.match(value.strip())
+    match = _QCVN102.fullmatch(value.strip())
     if not match:
         raise IdentifierError(
             "Mã định danh phải có dạng 000.00.00.A00 (QCVN 102:2016), ví dụ 000.00.12.H34."
@@ -59,7 +61,7 @@ def parse_identifier(value: str) -> AgencyIdentifier:
 
 def validate_qd20_code(value: str) -> str:
     """Validate an electronic identifier of QĐ 20/2020 (e.g. `H34.12`); return it."""
-    if len(value) > 35 or not _QD20.match(value):
+    if len(value) > 35 or not _QD20.fullmatch(value):
         raise IdentifierError(
             "Mã định danh điện tử (QĐ 20/2020) gồm chữ in hoa, chữ số và dấu chấm, "
             "bắt đầu bằng mã cấp 1 (ví dụ H34.12), tối đa 35 ký tự."
