@@ -28,7 +28,7 @@ NOT_FOUND = "Không tìm thấy."
 def _text(
     fields: dict[str, list[str]], name: str, value: str, *, max_length: int, required: bool = True
 ) -> str:
-    cleaned = normalize_text(value or "")
+    cleaned = normalize_text(value or "", field=name)
     if required and not cleaned:
         fields.setdefault(name, []).append("Trường này là bắt buộc.")
     if len(cleaned) > max_length:
@@ -37,7 +37,7 @@ def _text(
 
 
 def _email(fields: dict[str, list[str]], name: str, value: str) -> str:
-    cleaned = normalize_text(value or "")
+    cleaned = normalize_text(value or "", field=name)
     if cleaned:
         try:
             validate_email(cleaned)
@@ -590,7 +590,11 @@ def role_grant_add(
 ) -> RoleGrant:
     """Give a person a role in their agency (or in `agency_id`, for a system administrator)."""
     person = Person.objects.filter(pk=person_id).first()
-    if person is None:
+    if person is None or (
+        person.agency_id is not None
+        and not permissions.can_see_agency_data(actor, person.agency_id)
+    ):
+        # A person the actor may not see is "not found", whatever agency is named.
         raise NotFound(NOT_FOUND)
     target = agency_id if agency_id is not None else person.agency_id
     if target is None:
