@@ -121,6 +121,8 @@ DATABASES = {
     "default": env.db_url("DATABASE_URL", default="sqlite:///" + str(VAR_DIR / "vanthu.sqlite3")),
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite cannot create the directory of its file: `vanthu migrate` on a fresh machine.
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # WAL and a busy timeout let the web server and the worker share one SQLite file.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {

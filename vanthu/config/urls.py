@@ -8,3 +8,6 @@ urlpatterns = [
     path("api/v1/", include("vanthu.config.api_urls")),
     path("", include("vanthu.organizations.urls")),
 ]
+
+handler404 = "vanthu.core.views.page_not_found"
+handler500 = "vanthu.core.views.server_error"

@@ -10,6 +10,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from rest_framework.authtoken.models import Token
 from django.db.models import Q
 
 from vanthu.core.actor import Actor
@@ -528,6 +529,8 @@ def person_set_password(*, actor: Actor, person_id: int, password: str) -> None:
         person = Person.objects.select_for_update().get(pk=person_id)
         person.set_password(password)
         person.save(update_fields=["password"])
+        # A new password ends every API token issued under the old one.
+        Token.objects.filter(user=person).delete()
         journal_record(
             actor=actor, action="person.password_reset", instance=person, agency_id=person.agency_id
         )
@@ -551,6 +554,8 @@ def password_change(*, actor: Actor, person: Person, old_password: str, new_pass
     with transaction.atomic():
         person.set_password(new_password)
         person.save(update_fields=["password"])
+        # A new password ends every API token issued under the old one.
+        Token.objects.filter(user=person).delete()
         journal_record(
             actor=actor,
             action="person.password_change",
