@@ -103,10 +103,14 @@ def person_list(
         qs = Person.objects.filter(agency_id__in=actor.agency_ids)
     if agency_id is not None:
         qs = qs.filter(agency_id=agency_id)
+    # One filter() call, so unit and role must match the same grant (not any two grants).
+    grant_match: dict[str, object] = {}
     if unit_id is not None:
-        qs = qs.filter(grants__unit_id=unit_id)
+        grant_match["grants__unit_id"] = unit_id
     if role:
-        qs = qs.filter(grants__role=role)
+        grant_match["grants__role"] = role
+    if grant_match:
+        qs = qs.filter(**grant_match)
     if search:
         qs = qs.filter(
             Q(full_name__icontains=search)

@@ -152,11 +152,15 @@ def agency_update(*, actor: Actor, agency_id: int, data: AgencyData) -> Agency:
                 "Mã định danh đã được dùng cho cơ quan khác.",
                 fields={"identifier": ["Mã định danh đã tồn tại."]},
             )
-        if values["parent"] is not None and values["parent"].pk == agency.pk:
-            raise ValidationFailed(
-                "Cơ quan không thể là cấp trên của chính nó.",
-                fields={"parent": ["Cấp trên không hợp lệ."]},
-            )
+        # Refuse a cycle: the new parent may not be this agency or sit below it.
+        ancestor = values["parent"]
+        while ancestor is not None:
+            if ancestor.pk == agency.pk:
+                raise ValidationFailed(
+                    "Không thể đặt cơ quan dưới chính nó hoặc dưới cơ quan cấp dưới của nó.",
+                    fields={"parent": ["Cấp trên không hợp lệ."]},
+                )
+            ancestor = ancestor.parent
         before = snapshot(agency)
         for key, value in values.items():
             setattr(agency, key, value)
