@@ -11,7 +11,7 @@ from typing import Any
 
 from django import template
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from vanthu.core.actor import Actor
 from vanthu.organizations.choices import Role
@@ -43,8 +43,8 @@ class Shell:
 # (label, URL name, URL names that mark the entry active, who sees it)
 _ENTRIES: list[tuple[str, str, str, str]] = [
     ("Tổng quan", "dashboard", "dashboard", "everyone"),
-    ("Đơn vị", "staff:unit_list", "staff:unit_", "admin"),
-    ("Cán bộ", "staff:person_list", "staff:person_", "admin"),
+    ("Đơn vị", "staff:unit_list", "staff:unit_", "staff"),
+    ("Cán bộ", "staff:person_list", "staff:person_", "staff"),
     ("Chức vụ", "staff:position_list", "staff:position_", "admin"),
     ("Tài khoản", "account_password", "account_", "everyone"),
 ]
@@ -65,11 +65,11 @@ def build_shell(request: HttpRequest) -> Shell:
     for label, name, active_prefix, audience in _ENTRIES:
         if audience == "admin" and not _is_admin(actor):
             continue
-        try:
-            url = reverse(name)
-        except NoReverseMatch:
+        if audience == "staff" and actor.agency_id is None and not actor.is_system_admin:
             continue
-        nav.append(NavItem(label=label, url=url, is_active=current.startswith(active_prefix)))
+        nav.append(
+            NavItem(label=label, url=reverse(name), is_active=current.startswith(active_prefix))
+        )
     agencies = list(Agency.objects.filter(pk__in=actor.agency_ids).order_by("name"))
     acting = next((a for a in agencies if a.pk == actor.agency_id), None)
     if acting is None and actor.agency_id is not None:
@@ -99,12 +99,3 @@ def shell(context: dict[str, Any]) -> Shell:
         cached = build_shell(request)
         request._vanthu_shell = cached
     return cached
-
-
-@register.simple_tag
-def url_if(name: str, *args: Any) -> str:
-    """Return the URL of `name`, or "" when no installed module provides it."""
-    try:
-        return reverse(name, args=args or None)
-    except NoReverseMatch:
-        return ""

@@ -251,17 +251,19 @@ def test_shell_carries_csrf_for_htmx_and_local_assets_only(client, cast):
     assert 'aria-controls="dieu-huong"' in page  # the menu button of narrow screens
 
 
-def test_navigation_offers_staff_pages_to_agency_admins_only(client, cast):
+def test_navigation_offers_staff_pages_to_staff_and_positions_to_admins(client, cast):
     # when
     admin_page = _page(Client(), cast.agency_admin)
     clerk_page = _page(Client(), cast.clerk)
-    # then
+    # then: every staff member reads the unit tree and the people list (read-only)
     nav = admin_page.split('aria-label="Điều hướng chính"', 1)[1].split("</nav>", 1)[0]
     assert ">Cán bộ<" in nav
     assert ">Đơn vị<" in nav
+    assert ">Chức vụ<" in nav
     clerk_nav = clerk_page.split('aria-label="Điều hướng chính"', 1)[1].split("</nav>", 1)[0]
-    assert ">Cán bộ<" not in clerk_nav
-    assert ">Đơn vị<" not in clerk_nav
+    assert ">Cán bộ<" in clerk_nav
+    assert ">Đơn vị<" in clerk_nav
+    assert ">Chức vụ<" not in clerk_nav
     assert ">Tổng quan<" in clerk_nav
 
 
