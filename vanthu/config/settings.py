@@ -240,9 +240,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 # VANTHU_REQUIRE_2FA_FOR_ADMINS: agency and system administrators must use a TOTP second factor.
 # Off by default in demo mode and in tests (the tests of the rule turn it on).
-REQUIRE_2FA_FOR_ADMINS = env.bool(
-    "VANTHU_REQUIRE_2FA_FOR_ADMINS", default=not (DEMO or TESTING)
-)
+REQUIRE_2FA_FOR_ADMINS = env.bool("VANTHU_REQUIRE_2FA_FOR_ADMINS", default=not (DEMO or TESTING))
 OTP_TOTP_ISSUER = env.str("VANTHU_TOTP_ISSUER", default="Vanthu")
 
 # --- Internationalisation -------------------------------------------------------------------

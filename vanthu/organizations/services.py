@@ -10,8 +10,8 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from rest_framework.authtoken.models import Token
 from django.db.models import Q
+from rest_framework.authtoken.models import Token
 
 from vanthu.core.actor import Actor
 from vanthu.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed

@@ -37,7 +37,7 @@ def test_surrounding_spaces_are_ignored():
         "000-00-12-H34",  # wrong separators
         "000.00.12.H34.1",  # too many groups
         "000.00.12.Z34",  # Z is reserved for other organisations (QĐ 20)
-        "000.00.１2.H34",  # full-width digit
+        "000.00.\uff112.H34",  # full-width digit
         "000.05.00.H34",  # level 3 without level 2
         "001.00.12.H34",  # level 4 without level 3
     ],
