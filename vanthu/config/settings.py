@@ -181,6 +181,9 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "vanthu" / "static"]
 # Serve app static files without collectstatic in tests and demo (whitenoise finders).
 WHITENOISE_USE_FINDERS = True
+if DEBUG or DEMO or TESTING:
+    # Nothing is collected there in these modes; whitenoise only needs the folder to exist.
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # --- Background tasks -----------------------------------------------------------------------
