@@ -23,7 +23,8 @@ from vanthu.core.text import (
     vni_to_unicode,
 )
 
-SEED = Path("/work/shared/seed/QD-22-2017-UBND-KhanhHoa.txt")
+# A copy of shared/seed/, kept in the repository so the tests need nothing beside it.
+SEED = Path(__file__).resolve().parents[3] / "tests" / "data" / "QD-22-2017-UBND-KhanhHoa.txt"
 TITLE = (
     "QUY ĐỊNH VỀ VIỆC TRAO ĐỔI, LƯU TRỮ, XỬ LÝ VĂN BẢN ĐIỆN TỬ TRONG CÁC CƠ QUAN NHÀ NƯỚC "
     "TỈNH KHÁNH HÒA"
