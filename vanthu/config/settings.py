@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "vanthu.core",
     "vanthu.organizations",
+    "vanthu.registry",
 ]
 
 MIDDLEWARE = [
