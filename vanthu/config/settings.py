@@ -301,6 +301,15 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "RoleEnum": "vanthu.organizations.choices.Role",
         "AgencyKindEnum": "vanthu.organizations.choices.AgencyKind",
+        "RegisterKindEnum": "vanthu.registry.choices.RegisterKind",
+        "UrgencyEnum": "vanthu.registry.choices.Urgency",
+        "IntakeChannelEnum": "vanthu.registry.choices.IntakeChannel",
+        "UploadChannelEnum": ["electronic", "paper_scan"],
+        "ExchangeModeEnum": "vanthu.registry.choices.ExchangeMode",
+        "PurposeEnum": "vanthu.registry.choices.Purpose",
+        "OutgoingStatusEnum": "vanthu.registry.choices.OutgoingStatus",
+        "IncomingStatusEnum": "vanthu.registry.choices.IncomingStatus",
+        "FileRoleEnum": "vanthu.registry.choices.FileRole",
     },
     # Swagger UI from the installed drf-spectacular-sidecar package: no CDN on an intranet.
     "SWAGGER_UI_DIST": "SIDECAR",

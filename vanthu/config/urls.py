@@ -6,6 +6,7 @@ from django.urls import include, path
 urlpatterns = [
     path("quan-tri-django/", admin.site.urls),
     path("api/v1/", include("vanthu.config.api_urls")),
+    path("van-ban/", include("vanthu.registry.urls")),
     path("", include("vanthu.organizations.urls")),
 ]
 

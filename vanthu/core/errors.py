@@ -15,6 +15,7 @@ class ErrorCode(StrEnum):
     CONFLICT = "conflict"
     INVALID_TRANSITION = "invalid_transition"
     AMBIGUOUS_ENCODING = "ambiguous_encoding"
+    DUPLICATE = "duplicate"
 
 
 class VanthuError(Exception):

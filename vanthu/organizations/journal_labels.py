@@ -39,6 +39,14 @@ ACTION_LABELS: dict[str, str] = {
     "holiday_override.create": "Thêm ngày nghỉ, làm bù",
     "holiday_override.update": "Sửa ngày nghỉ, làm bù",
     "holiday_override.delete": "Xóa ngày nghỉ, làm bù",
+    "registry.incoming.register": "Vào sổ văn bản đến",
+    "registry.incoming.paper_copy_record": "Ghi nhận đã nhận bản giấy",
+    "registry.outgoing.create": "Thêm văn bản đi",
+    "registry.outgoing.update": "Sửa văn bản đi",
+    "registry.outgoing.delete": "Xóa văn bản đi",
+    "registry.outgoing.issue": "Phát hành văn bản đi",
+    "registry.outgoing.send": "Ghi nhận đã gửi văn bản đi",
+    "registry.paper_dispatch.complete": "Đã gửi bản giấy",
 }
 
 # The order here is the order in which a row's fields are shown.
@@ -73,6 +81,40 @@ FIELD_LABELS: dict[str, str] = {
     "is_active": "Đang hoạt động",
     "agency": "Cơ quan",
     "agency_id": "Cơ quan",
+    # Registers (văn bản đến, văn bản đi).
+    "register": "Sổ",
+    "year": "Năm",
+    "arrival_number": "Số đến",
+    "number": "Số",
+    "notation": "Ký hiệu",
+    "document_date": "Ngày văn bản",
+    "document_type": "Loại văn bản",
+    "summary": "Trích yếu",
+    "sender_agency": "Cơ quan gửi",
+    "sender_name": "Nơi gửi",
+    "channel": "Hình thức nhận",
+    "received_at": "Thời điểm nhận",
+    "entered_at": "Thời điểm vào hệ thống",
+    "field": "Lĩnh vực",
+    "signer_name": "Người ký",
+    "signer_position": "Chức vụ người ký",
+    "urgency": "Độ khẩn",
+    "due_date": "Hạn xử lý",
+    "page_count": "Số trang",
+    "filing_location": "Nơi lưu",
+    "notes": "Ghi chú",
+    "status": "Trạng thái",
+    "paper_received_at": "Nhận bản giấy lúc",
+    "drafting_unit": "Đơn vị soạn thảo",
+    "purpose": "Mục đích",
+    "is_permanent_retention": "Bảo quản vĩnh viễn",
+    "exchange_mode": "Hình thức trao đổi",
+    "copies": "Số lượng bản",
+    "recipients": "Nơi nhận",
+    "sent_at": "Thời điểm gửi",
+    "due_at": "Hạn gửi bản giấy",
+    "done_at": "Đã gửi lúc",
+    "files": "Tệp (mã băm SHA-256)",
 }
 
 _FIELD_ORDER = {name: index for index, name in enumerate(FIELD_LABELS)}
@@ -111,6 +153,8 @@ HIDDEN_FIELDS = frozenset(
 _REFERENCES: dict[str, dict[str, str]] = {
     "organizations.unit": {"parent": "unit", "agency": "agency"},
     "organizations.agency": {"parent": "agency"},
+    "registry.incomingdocument": {"sender_agency": "agency"},
+    "registry.outgoingdocument": {"drafting_unit": "unit"},
 }
 _DEFAULT_REFERENCES = {
     "agency": "agency",

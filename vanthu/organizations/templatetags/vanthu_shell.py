@@ -43,6 +43,8 @@ class Shell:
 # (label, URL name, URL names that mark the entry active, who sees it)
 _ENTRIES: list[tuple[str, str, str, str]] = [
     ("Tổng quan", "dashboard", "dashboard", "everyone"),
+    ("Văn bản đến", "registry:incoming_list", "registry:incoming_", "staff"),
+    ("Văn bản đi", "registry:outgoing_list", "registry:outgoing_", "staff"),
     ("Đơn vị", "staff:unit_list", "staff:unit_", "staff"),
     ("Cán bộ", "staff:person_list", "staff:person_", "staff"),
     ("Chức vụ", "staff:position_list", "staff:position_", "admin"),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.urls import include, path
 from django.utils import timezone
 
 from vanthu.registry.choices import RegisterKind
@@ -16,15 +15,6 @@ from vanthu.reports.tests.test_registers_export import (
 
 pytestmark = pytest.mark.django_db
 
-# The view tests resolve URLs against this module (the registry's own urls.py is wired by the
-# lead); the names keep the "registry" namespace the real include gives them.
-urlpatterns = [
-    path("van-ban/in-so/", include(("vanthu.registry.printout_urls", "registry"))),
-    path("", include("vanthu.organizations.urls")),
-]
-
-
-@pytest.mark.urls(__name__)
 def test_the_form_page_and_the_download(cast, client):
     # given agency A's outgoing register with one issued document
     register = _register(cast.agency_a, RegisterKind.OUTGOING)
@@ -55,7 +45,6 @@ def test_the_form_page_and_the_download(cast, client):
     assert "07/STTTT-VP" in _pdf_text(pdf.content)[1]
 
 
-@pytest.mark.urls(__name__)
 def test_the_download_refuses_bad_input_and_strangers(cast, client):
     register = _register(cast.agency_a)
     query = {

@@ -1,0 +1,34 @@
+"""URLs of the register pages (namespace registry), under /van-ban/."""
+
+from django.urls import URLPattern, URLResolver, include, path
+
+from vanthu.registry.views import incoming, outgoing
+
+app_name = "registry"
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("den/", incoming.incoming_list, name="incoming_list"),
+    path("den/vao-so/", incoming.incoming_register, name="incoming_register"),
+    path("den/vao-so/tim-noi-gui/", incoming.sender_search, name="incoming_sender_search"),
+    path("den/ban-giay/", incoming.paper_copy_search, name="incoming_paper_copy_search"),
+    path("den/<int:document_id>/", incoming.incoming_detail, name="incoming_detail"),
+    path(
+        "den/<int:document_id>/nhan-ban-giay/",
+        incoming.paper_copy_record,
+        name="incoming_paper_copy_record",
+    ),
+    path("tep/<int:file_id>/", incoming.document_file, name="document_file"),
+    path("di/", outgoing.outgoing_list, name="outgoing_list"),
+    path("di/them/", outgoing.outgoing_create, name="outgoing_create"),
+    path("di/them/tim-noi-nhan/", outgoing.recipient_search, name="outgoing_recipient_search"),
+    path("di/<int:document_id>/", outgoing.outgoing_detail, name="outgoing_detail"),
+    path("di/<int:document_id>/phat-hanh/", outgoing.outgoing_issue, name="outgoing_issue"),
+    path("di/<int:document_id>/da-gui/", outgoing.outgoing_mark_sent, name="outgoing_mark_sent"),
+    path("di/gui-ban-giay/", outgoing.paper_dispatch_list, name="outgoing_paper_dispatch_list"),
+    path(
+        "di/gui-ban-giay/<int:task_id>/xong/",
+        outgoing.paper_dispatch_complete,
+        name="outgoing_paper_dispatch_complete",
+    ),
+    # The printable register books (PDF, XLSX), NĐ 30/2020 Phụ lục IV.
+    path("in-so/", include("vanthu.registry.printout_urls")),
+]
