@@ -1,0 +1,210 @@
+"""API endpoints of outgoing documents and their paper-dispatch tasks (QĐ 22 Điều 6.2, 10.3).
+
+Thin, like every endpoint (ADR 0009): a serializer parses, one service or selector works with the
+request's actor, a serializer renders.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from vanthu.organizations.api.base import IdCursorPagination
+from vanthu.registry import outgoing, selectors
+from vanthu.registry.api import serializers as s
+from vanthu.registry.api.views import (
+    DETAIL_ERRORS,
+    LIST_ERRORS,
+    TRANSITION_ERRORS,
+    WRITE_ERRORS,
+    RegistryViewSet,
+    api_field_names,
+    parse_body,
+    parse_query,
+)
+
+
+class NewestFirstPagination(IdCursorPagination):
+    """Cursor paging on the primary key, newest first, as the register is read."""
+
+    ordering = "-id"
+
+
+# --- Outgoing documents ---------------------------------------------------------------------
+
+
+def _outgoing_data(body: dict[str, Any]) -> outgoing.OutgoingData:
+    return outgoing.OutgoingData(
+        document_type_id=body["document_type"],
+        drafting_unit_id=body["drafting_unit"],
+        field_id=body["field"],
+        purpose=body["purpose"],
+        is_permanent_retention=body["is_permanent_retention"],
+        urgency=body["urgency"],
+        summary=body["summary"],
+        signer_name=body["signer_name"],
+        signer_position=body["signer_position"],
+        copies=body["copies"],
+        page_count=body["page_count"],
+        notes=body["notes"],
+    )
+
+
+def _recipients(body: dict[str, Any]) -> list[outgoing.RecipientData]:
+    return [
+        outgoing.RecipientData(
+            agency_id=line["agency"], place=line["place"], is_filing_copy=line["is_filing_copy"]
+        )
+        for line in body["recipients"]
+    ]
+
+
+def _outgoing_values(document: Any) -> dict[str, Any]:
+    """The current editable values of a document, for PATCH."""
+    return {
+        "document_type": document.document_type_id,
+        "drafting_unit": document.drafting_unit_id,
+        "field": document.field_id,
+        "purpose": document.purpose,
+        "is_permanent_retention": document.is_permanent_retention,
+        "urgency": document.urgency,
+        "summary": document.summary,
+        "signer_name": document.signer_name,
+        "signer_position": document.signer_position,
+        "copies": document.copies,
+        "page_count": document.page_count,
+        "notes": document.notes,
+        "recipients": [
+            {"agency": r.agency_id, "place": r.place, "is_filing_copy": r.is_filing_copy}
+            for r in document.recipients.all()
+        ],
+    }
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List outgoing documents",
+        parameters=[s.OutgoingListQuerySerializer],
+        responses={200: s.OutgoingDocumentSerializer(many=True), **LIST_ERRORS},
+    ),
+    retrieve=extend_schema(
+        summary="Get an outgoing document with its recipients as printed",
+        responses={200: s.OutgoingDocumentSerializer, **DETAIL_ERRORS},
+    ),
+    create=extend_schema(
+        summary="Enter an outgoing document in the register, not yet numbered (clerks)",
+        request=s.OutgoingInputSerializer,
+        responses={201: s.OutgoingDocumentSerializer, **WRITE_ERRORS},
+    ),
+    partial_update=extend_schema(
+        summary="Change an outgoing document before it is issued (clerks)",
+        request=s.OutgoingInputSerializer,
+        responses={200: s.OutgoingDocumentSerializer, **TRANSITION_ERRORS},
+    ),
+    issue=extend_schema(
+        summary="Issue an outgoing document: take its number (clerks)",
+        description="The number comes from the register of the type and is never reused; the "
+        "notation is built from the type, agency and unit (NĐ 30/2020 Phụ lục I).",
+        request=s.IssueSerializer,
+        responses={200: s.OutgoingDocumentSerializer, **TRANSITION_ERRORS},
+    ),
+    sent=extend_schema(
+        summary="Confirm that an issued document was sent (QĐ 22 Điều 10, clerks)",
+        description="An electronic-and-paper document gets a paper-dispatch task due 0.5 "
+        "working day later (Điều 10.3).",
+        request=s.SentSerializer,
+        responses={200: s.OutgoingDocumentSerializer, **TRANSITION_ERRORS},
+    ),
+)
+@extend_schema(tags=["Outgoing documents"])
+class OutgoingDocumentViewSet(RegistryViewSet):
+    """The outgoing register (sổ văn bản đi)."""
+
+    pagination_class = NewestFirstPagination
+
+    def list(self, request: Request) -> Response:
+        query = parse_query(s.OutgoingListQuerySerializer, request)
+        filters = selectors.OutgoingFilters(status=query.get("status", ""), q=query["q"])
+        documents = selectors.outgoing_list(actor=self.actor, filters=filters)
+        return self._page(
+            documents.prefetch_related("recipients", "files"), s.OutgoingDocumentSerializer
+        )
+
+    def retrieve(self, request: Request, pk: int) -> Response:
+        document = selectors.outgoing_get(actor=self.actor, document_id=pk)
+        return Response(s.OutgoingDocumentSerializer(document).data)
+
+    def create(self, request: Request) -> Response:
+        body = parse_body(s.OutgoingInputSerializer, request)
+        with api_field_names():
+            document = outgoing.outgoing_document_create(
+                actor=self.actor, data=_outgoing_data(body), recipients=_recipients(body)
+            )
+        document = selectors.outgoing_get(actor=self.actor, document_id=document.pk)
+        return Response(s.OutgoingDocumentSerializer(document).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request: Request, pk: int) -> Response:
+        current = selectors.outgoing_get(actor=self.actor, document_id=pk)
+        body = s.OutgoingInputSerializer(data=request.data, partial=True)
+        body.is_valid(raise_exception=True)
+        values = {**_outgoing_values(current), **body.validated_data}
+        with api_field_names():
+            outgoing.outgoing_document_update(
+                actor=self.actor,
+                document_id=pk,
+                data=_outgoing_data(values),
+                recipients=_recipients(values),
+            )
+        document = selectors.outgoing_get(actor=self.actor, document_id=pk)
+        return Response(s.OutgoingDocumentSerializer(document).data)
+
+    @action(detail=True, methods=["post"])
+    def issue(self, request: Request, pk: int) -> Response:
+        body = parse_body(s.IssueSerializer, request)
+        outgoing.outgoing_document_issue(
+            actor=self.actor, document_id=pk, document_date=body["document_date"]
+        )
+        document = selectors.outgoing_get(actor=self.actor, document_id=pk)
+        return Response(s.OutgoingDocumentSerializer(document).data)
+
+    @action(detail=True, methods=["post"])
+    def sent(self, request: Request, pk: int) -> Response:
+        body = parse_body(s.SentSerializer, request)
+        outgoing.outgoing_document_mark_sent(
+            actor=self.actor, document_id=pk, sent_at=body["sent_at"]
+        )
+        document = selectors.outgoing_get(actor=self.actor, document_id=pk)
+        return Response(s.OutgoingDocumentSerializer(document).data)
+
+
+# --- Paper dispatch tasks -------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List paper-dispatch tasks of the acting agency",
+        responses={200: s.PaperDispatchTaskSerializer(many=True), **LIST_ERRORS},
+    ),
+    complete=extend_schema(
+        summary="Tick off a paper-dispatch task: the paper copy was sent (clerks)",
+        request=None,
+        responses={200: s.PaperDispatchTaskSerializer, **TRANSITION_ERRORS},
+    ),
+)
+@extend_schema(tags=["Outgoing documents"])
+class PaperDispatchTaskViewSet(RegistryViewSet):
+    """Paper copies of Article 5 documents still to send, and those sent."""
+
+    def list(self, request: Request) -> Response:
+        tasks = outgoing.paper_dispatch_list(actor=self.actor)
+        return self._page(tasks.select_related("document"), s.PaperDispatchTaskSerializer)
+
+    @action(detail=True, methods=["post"])
+    def complete(self, request: Request, pk: int) -> Response:
+        task = outgoing.paper_dispatch_complete(actor=self.actor, task_id=pk)
+        return Response(s.PaperDispatchTaskSerializer(task).data)
