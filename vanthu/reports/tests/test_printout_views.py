@@ -15,6 +15,7 @@ from vanthu.reports.tests.test_registers_export import (
 
 pytestmark = pytest.mark.django_db
 
+
 def test_the_form_page_and_the_download(cast, client):
     # given agency A's outgoing register with one issued document
     register = _register(cast.agency_a, RegisterKind.OUTGOING)
