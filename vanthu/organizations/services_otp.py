@@ -82,16 +82,21 @@ def totp_setup_start(*, actor: Actor, person: Person) -> TOTPDevice:
         return TOTPDevice.objects.create(user=person, name=DEVICE_NAME, confirmed=False)
 
 
+def _locked_device(person: Person, *, confirmed: bool) -> TOTPDevice | None:
+    """Return the person's newest device in that state, locked for this transaction."""
+    return (
+        TOTPDevice.objects.select_for_update()
+        .filter(user=person, confirmed=confirmed)
+        .order_by("-id")
+        .first()
+    )
+
+
 def totp_setup_confirm(*, actor: Actor, person: Person, token: str) -> TOTPDevice:
     """Confirm the device being set up with a code it generated; from now on it is required."""
     _require_self(actor, person)
     with transaction.atomic():
-        device = (
-            TOTPDevice.objects.select_for_update()
-            .filter(user=person, confirmed=False)
-            .order_by("-id")
-            .first()
-        )
+        device = _locked_device(person, confirmed=False)
         if device is None:
             raise ValidationFailed("Chưa bắt đầu thiết lập, hoặc thiết lập đã hoàn tất.")
         _throttle_check(device)
@@ -126,12 +131,7 @@ def totp_disable(*, actor: Actor, person: Person, password: str, token: str) -> 
             "Mật khẩu hiện tại không đúng.", fields={"password": ["Mật khẩu hiện tại không đúng."]}
         )
     with transaction.atomic():
-        device = (
-            TOTPDevice.objects.select_for_update()
-            .filter(user=person, confirmed=True)
-            .order_by("-id")
-            .first()
-        )
+        device = _locked_device(person, confirmed=True)
         if device is None:
             raise ValidationFailed("Bạn chưa bật xác thực hai bước.")
         _throttle_check(device)
@@ -157,12 +157,7 @@ def totp_login_verify(*, actor: Actor, person: Person, token: str) -> TOTPDevice
     """Check the code of the second sign-in step; journal a wrong one and return the device."""
     _require_self(actor, person)
     with transaction.atomic():
-        device = (
-            TOTPDevice.objects.select_for_update()
-            .filter(user=person, confirmed=True)
-            .order_by("-id")
-            .first()
-        )
+        device = _locked_device(person, confirmed=True)
         if device is None:
             raise ValidationFailed("Tài khoản chưa bật xác thực hai bước.")
         _throttle_check(device)

@@ -121,3 +121,9 @@ def file_response(request: HttpRequest, file_id: int) -> FileResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def is_htmx_target(request: HttpRequest, target: str) -> bool:
+    """Return whether this is an htmx request that swaps the element `target`."""
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and htmx.target == target  # type: ignore[union-attr]

@@ -36,6 +36,7 @@ from vanthu.registry.views.common import (
     document_type_choices,
     field_choices,
     file_response,
+    is_htmx_target,
     register_choices,
     render_error,
     require_register,
@@ -56,11 +57,6 @@ def is_overdue(document: IncomingDocument, today: date) -> bool:
         and document.due_date < today
         and document.status not in (IncomingStatus.DONE, IncomingStatus.REVOKED)
     )
-
-
-def _is_htmx_target(request: HttpRequest, target: str) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and htmx.target == target  # type: ignore[union-attr]
 
 
 @staff_view
@@ -108,7 +104,7 @@ def incoming_list(request: HttpRequest) -> HttpResponse:
         "is_later_page": bool(request.GET.get("sau")),
         "can_register": permissions.can_register(actor, agency.pk),
     }
-    if _is_htmx_target(request, "ket-qua"):
+    if is_htmx_target(request, "ket-qua"):
         return render(request, "registry/_incoming_results.html", context)
     return render(request, "registry/incoming_list.html", context)
 
@@ -296,7 +292,7 @@ def paper_copy_search(request: HttpRequest) -> HttpResponse:
             .order_by("-received_at", "-id")[:PAGE_SIZE]
         )
     context = {"agency": agency, "form": form, "documents": documents, "search": search}
-    if _is_htmx_target(request, "ket-qua"):
+    if is_htmx_target(request, "ket-qua"):
         return render(request, "registry/_paper_copy_results.html", context)
     return render(request, "registry/paper_copy.html", context)
 

@@ -37,6 +37,7 @@ from vanthu.registry.views.common import (
     document_journal,
     document_type_choices,
     field_choices,
+    is_htmx_target,
     register_choices,
     require_register,
     staff_view,
@@ -50,11 +51,6 @@ _FIELD_MAP = {
     "signer_name": "signer",
     "recipients": "recipient_places",
 }
-
-
-def _is_htmx_target(request: HttpRequest, target: str) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and htmx.target == target  # type: ignore[union-attr]
 
 
 @staff_view
@@ -96,7 +92,7 @@ def outgoing_list(request: HttpRequest) -> HttpResponse:
         "is_later_page": bool(request.GET.get("sau")),
         "can_register": permissions.can_register(actor, agency.pk),
     }
-    if _is_htmx_target(request, "ket-qua"):
+    if is_htmx_target(request, "ket-qua"):
         return render(request, "registry/_outgoing_results.html", context)
     return render(request, "registry/outgoing_list.html", context)
 
