@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import importlib
 import io
 import re
 
 import pytest
-from django.apps import apps as django_apps
 from PIL import Image
 from playwright.sync_api import Page, expect
 from reportlab.pdfgen import canvas
@@ -19,13 +17,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 812}
-
-
-@pytest.fixture(autouse=True)
-def _document_types(transactional_db):
-    """Seed the document types again: a transactional test empties the migration's rows."""
-    seeding = importlib.import_module("vanthu.registry.migrations.0002_document_types")
-    seeding.seed(django_apps, None)
 
 
 @pytest.fixture(autouse=True)

@@ -30,6 +30,7 @@ from vanthu.organizations import permissions
 from vanthu.organizations.choices import AgencyKind, Role
 from vanthu.organizations.identifiers import parse_identifier
 from vanthu.organizations.models import Agency, Person, Position, RoleGrant, Unit
+from vanthu.organizations.signals import agencies_created, demo_data_loaded
 
 DEMO_PASSWORD = "demo-Vanthu-2026"  # noqa: S105 - published, demo only
 MAIL_DOMAIN = "khanhhoa.gov.vn"
@@ -490,6 +491,10 @@ def load_demo_data(*, actor: Actor) -> DemoSummary:
                 after={"grant": snapshot(grant, exclude=("created_at", "updated_at"))},
             )
             entries += 1
+        agencies_created.send(
+            sender=Agency, agency_ids=[a.pk for a in agencies.values()], actor=actor
+        )
+        demo_data_loaded.send(sender=Agency, actor=actor)
     return DemoSummary(
         agencies=len(agencies),
         units=len(units),

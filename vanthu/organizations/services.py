@@ -21,6 +21,7 @@ from vanthu.organizations import permissions
 from vanthu.organizations.choices import AgencyKind, Role
 from vanthu.organizations.identifiers import IdentifierError, parse_identifier, validate_qd20_code
 from vanthu.organizations.models import Agency, Person, Position, RoleGrant, Unit
+from vanthu.organizations.signals import agencies_created
 
 DENIED = "Bạn không có quyền thực hiện thao tác này."
 NOT_FOUND = "Không tìm thấy."
@@ -134,6 +135,7 @@ def agency_create(*, actor: Actor, data: AgencyData) -> Agency:
             agency_id=agency.pk,
             after=snapshot(agency),
         )
+        agencies_created.send(sender=Agency, agency_ids=[agency.pk], actor=actor)
     return agency
 
 
@@ -189,7 +191,8 @@ def agency_import(*, actor: Actor, rows: Sequence[AgencyData]) -> ImportResult:
     """Create or update agencies by identifier, all or nothing; parents may come in any order."""
     if not permissions.can_manage_directory(actor):
         raise PermissionDenied(DENIED)
-    created = updated = unchanged = 0
+    updated = unchanged = 0
+    created_ids: list[int] = []
     errors: dict[str, list[str]] = {}
     seen: set[str] = set()
     for index, row in enumerate(rows, start=1):
@@ -234,7 +237,7 @@ def agency_import(*, actor: Actor, rows: Sequence[AgencyData]) -> ImportResult:
                         agency_id=agency.pk,
                         after=snapshot(agency),
                     )
-                    created += 1
+                    created_ids.append(agency.pk)
                     continue
                 before = snapshot(agency)
                 for key, value in values.items():
@@ -259,7 +262,9 @@ def agency_import(*, actor: Actor, rows: Sequence[AgencyData]) -> ImportResult:
                     fields={"parent": [r.identifier for r in deferred]},
                 )
             pending = deferred
-    return ImportResult(created=created, updated=updated, unchanged=unchanged)
+        if created_ids:
+            agencies_created.send(sender=Agency, agency_ids=created_ids, actor=actor)
+    return ImportResult(created=len(created_ids), updated=updated, unchanged=unchanged)
 
 
 # --- Units and positions --------------------------------------------------------------------

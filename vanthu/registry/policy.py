@@ -165,7 +165,6 @@ def exchange_mode_for(
     is_permanent_retention: bool,
 ) -> tuple[ExchangeMode, ExchangePolicyRule]:
     """Return how a document is exchanged and the rule of the agency's table that decided it."""
-    exchange_policy_ensure_defaults(agency_id=agency_id)
     rules = ExchangePolicyRule.objects.filter(agency_id=agency_id).order_by("priority", "id")
     for rule in rules:
         if _matches(
@@ -185,7 +184,6 @@ def exchange_policy_list(*, actor: Actor, agency_id: int) -> QuerySet[ExchangePo
     """Return the exchange policy table of an agency the actor belongs to, in checking order."""
     if not can_see_agency_data(actor, agency_id):
         raise NotFound(NOT_FOUND_MESSAGE)
-    exchange_policy_ensure_defaults(agency_id=agency_id)
     return (
         ExchangePolicyRule.objects.filter(agency_id=agency_id)
         .select_related("document_type")
@@ -238,7 +236,6 @@ def exchange_policy_rule_create(
     _check_admin(actor, agency_id)
     values = _clean(data)
     with transaction.atomic():
-        exchange_policy_ensure_defaults(agency_id=agency_id)
         rule = ExchangePolicyRule.objects.create(agency_id=agency_id, **values)
         journal_record(
             actor=actor,

@@ -76,11 +76,13 @@ class OutgoingFilters:
 
 
 def _scope(actor: Actor) -> Q:
-    """Return the documents the actor may list: those of the acting agency."""
+    """Return the documents the actor may list: those of the acting agency, and no other.
+
+    A system administrator with no acting agency lists nothing: documents are read inside one
+    agency, chosen with the acting-agency switch (ADR 0002), never province-wide.
+    """
     if actor.agency_id is not None and can_view_documents(actor, actor.agency_id):
         return Q(agency_id=actor.agency_id)
-    if actor.is_system_admin and actor.agency_id is None:
-        return Q()
     return Q(pk__in=[])
 
 

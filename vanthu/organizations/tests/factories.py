@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import factory
 
 from vanthu.organizations.choices import AgencyKind, Role
 from vanthu.organizations.models import Agency, Person, Position, RoleGrant, Unit
+from vanthu.organizations.signals import agencies_created
 
 DEFAULT_PASSWORD = "Mat-khau-2026!"
 
@@ -19,6 +22,13 @@ class AgencyFactory(factory.django.DjangoModelFactory):
     short_name = factory.Sequence(lambda n: f"STN{n}")
     kind = AgencyKind.DEPARTMENT
     email = factory.Sequence(lambda n: f"so{n}@khanhhoa.gov.vn")
+
+    @classmethod
+    def _create(cls, model_class: type[Agency], *args: Any, **kwargs: Any) -> Agency:
+        # As agency_create does: the apps built on organisations seed their defaults.
+        agency = super()._create(model_class, *args, **kwargs)
+        agencies_created.send(sender=Agency, agency_ids=[agency.pk], actor=None)
+        return agency
 
 
 class UnitFactory(factory.django.DjangoModelFactory):

@@ -12,10 +12,10 @@ from vanthu.core.errors import VanthuError
 from vanthu.organizations import selectors_dashboard as dash
 from vanthu.organizations import services_dashboard
 from vanthu.organizations.choices import Role
+from vanthu.organizations.dashboard_cards import dashboard_cards
 from vanthu.organizations.forms_account import AgencySwitchForm
 from vanthu.organizations.middleware import ACTING_AGENCY_SESSION_KEY
 from vanthu.organizations.models import Agency
-from vanthu.registry.views.dashboard import clerk_summary
 
 # What each working role does in Vanthu (NĐ 30/2020 Điều 14 to 20, QĐ 22/2017 Điều 7 to 12).
 ROLE_DESCRIPTIONS: dict[str, str] = {
@@ -74,7 +74,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
             else None
         ),
         "system_admin": dash.system_admin_summary(actor=actor) if actor.is_system_admin else None,
-        "registers": clerk_summary(actor=actor),
+        "cards": dashboard_cards(actor=actor),
         "switch_form": (_switch_form(agencies, actor.agency_id) if len(agencies) > 1 else None),
     }
     return render(request, "organizations/dashboard/dashboard.html", context)

@@ -542,7 +542,7 @@ def test_dashboard_shows_the_clerk_the_overdue_count(client, cast):
     # when the clerk opens the dashboard, then the registers card counts it
     client.force_login(cast.clerk)
     response = client.get(reverse("dashboard"))
-    summary = response.context["registers"]
+    summary = response.context["cards"][0].summary
     assert summary.overdue == 1
     assert "Văn bản đến quá hạn xử lý" in _text(response)
     # and a leader sees no such card

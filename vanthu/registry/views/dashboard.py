@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from vanthu.core.actor import Actor
+from vanthu.organizations.dashboard_cards import DashboardCard
 from vanthu.registry import outgoing, permissions, selectors
 from vanthu.registry.choices import OutgoingStatus
 
@@ -39,3 +40,9 @@ def clerk_summary(*, actor: Actor) -> ClerkSummary | None:
         drafts=drafts.count(),
         paper_overdue=outgoing.paper_dispatch_overdue(actor=actor).count(),
     )
+
+
+def clerk_card(actor: Actor) -> DashboardCard | None:
+    """The dashboard card provider of the registers (see `organizations.dashboard_cards`)."""
+    summary = clerk_summary(actor=actor)
+    return DashboardCard("registry/_dashboard_clerk.html", summary) if summary else None

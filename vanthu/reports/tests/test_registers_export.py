@@ -40,7 +40,8 @@ def _local(*args: int) -> datetime:
 
 def _register(agency, kind: str = RegisterKind.INCOMING, name: str = "") -> Register:
     default = "Sổ văn bản đến" if kind == RegisterKind.INCOMING else "Sổ văn bản đi"
-    return Register.objects.create(agency=agency, kind=kind, name=name or default)
+    register, _ = Register.objects.get_or_create(agency=agency, kind=kind, name=name or default)
+    return register
 
 
 def _incoming(register, clerk, received_at: datetime, **fields) -> IncomingDocument:
