@@ -33,6 +33,25 @@ def only_on_vendor(vendor: str, why: str) -> None:
         pytest.skip(f"db-vendor: {why}")
 
 
+@pytest.fixture(scope="session")
+def _files_location(tmp_path_factory) -> str:
+    return str(tmp_path_factory.mktemp("files"))
+
+
+@pytest.fixture(autouse=True)
+def _files_in_tmp(settings, _files_location):
+    """Store uploaded and generated files in a temporary folder, never in the checkout's var/."""
+    location = _files_location
+    settings.MEDIA_ROOT = location
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": location},
+        },
+    }
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Hash passwords quickly in tests; tests of Argon2 itself override this."""

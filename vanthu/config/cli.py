@@ -25,6 +25,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "import-agencies": ("import_agencies", "Nhập danh bạ cơ quan từ tệp CSV hoặc JSON"),
     "load-demo-data": ("load_demo_data", "Nạp dữ liệu mẫu tỉnh Khánh Hòa vào CSDL trống"),
     "journal": ("journal", "Kiểm tra toàn vẹn nhật ký (verify) hoặc xem nhật ký (show)"),
+    "signatures": (
+        "signatures",
+        "Kiểm tra lại chữ ký số đã lưu, bổ sung dấu thời gian trước khi chứng thư hết hạn",
+    ),
     "createsuperuser": ("createsuperuser", "Tạo tài khoản quản trị hệ thống đầu tiên"),
     "django-check": ("check", "Lệnh `check` gốc của Django (kiểm tra cấu hình)"),
 }

@@ -6,6 +6,7 @@ See README.md ("Configuration") for the full list.
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import time, timedelta
 from pathlib import Path
@@ -77,6 +78,7 @@ INSTALLED_APPS = [
     "vanthu.core",
     "vanthu.organizations",
     "vanthu.registry",
+    "vanthu.signatures",
 ]
 
 MIDDLEWARE = [
@@ -341,6 +343,32 @@ MAILERS = {
     }
 }
 DEFAULT_FROM_EMAIL = env.str("VANTHU_FROM_EMAIL", default="vanthu@localhost")
+
+# --- Digital signatures (ADR 0014) ----------------------------------------------------------
+# VANTHU_PKCS11_MODULE: the PKCS#11 library of the tokens and HSMs keys live in.
+PKCS11_MODULE = env.str("VANTHU_PKCS11_MODULE", default="/usr/lib/softhsm/libsofthsm2.so")
+# VANTHU_TRUST_ANCHORS_DIR: PEM root certificates trusted for signatures (the Government CA
+# and public CAs of Vietnam in production; the demo's test root in the demo).
+TRUST_ANCHORS_DIR = Path(
+    env.str("VANTHU_TRUST_ANCHORS_DIR", default=str(VAR_DIR / "pki" / "trust"))
+)
+# VANTHU_CRL_DIR: CRLs (DER or PEM) available offline; with none, revocation is "not checked".
+CRL_DIR = Path(env.str("VANTHU_CRL_DIR", default=str(VAR_DIR / "pki" / "crl")))
+# VANTHU_SIGNATURE_FETCH: fetch CRLs/OCSP named in certificates over the network.
+SIGNATURE_FETCH = env.bool("VANTHU_SIGNATURE_FETCH", default=False)
+# VANTHU_TSA_URL: the RFC 3161 timestamp authority; empty signs B-B (no timestamp).
+TSA_URL = env.str("VANTHU_TSA_URL", default="")
+# VANTHU_TEST_PKI_DIR: the demo's test CA and TSA (never set in production).
+TEST_PKI_DIR = env.str("VANTHU_TEST_PKI_DIR", default=str(VAR_DIR / "pki" / "test") if DEMO else "")
+if DEMO:
+    # The demo's SoftHSM2 tokens live under var/; the children (gunicorn, worker) inherit this.
+    os.environ.setdefault("SOFTHSM2_CONF", str(VAR_DIR / "softhsm" / "softhsm2.conf"))
+    os.environ.setdefault("VANTHU_DEMO_TOKEN_PIN", "123456")
+# VANTHU_SIGNATURES_REQUIRED: "if_certified" (QĐ 22 Điều 3.3: agencies holding certificates
+# must sign, so issuing needs both signatures once the agency has its key) or "always".
+SIGNATURES_REQUIRED = env.str("VANTHU_SIGNATURES_REQUIRED", default="if_certified")
+# Days before a signer certificate expires when the re-validation job adds a document timestamp.
+SIGNATURE_RENEW_DAYS = env.int("VANTHU_SIGNATURE_RENEW_DAYS", default=60)
 
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {

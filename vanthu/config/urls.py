@@ -3,10 +3,15 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from vanthu.signatures.views import timestamp_authority
+
 urlpatterns = [
     path("quan-tri-django/", admin.site.urls),
     path("api/v1/", include("vanthu.config.api_urls")),
     path("van-ban/", include("vanthu.registry.urls")),
+    path("chu-ky-so/", include("vanthu.signatures.urls")),
+    # The demo's RFC 3161 timestamp authority (404 unless a test CA is configured).
+    path("dich-vu/tem-thoi-gian/", timestamp_authority, name="timestamp_authority"),
     path("", include("vanthu.organizations.urls")),
 ]
 

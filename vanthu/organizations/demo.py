@@ -370,6 +370,8 @@ class DemoSummary:
     people: int
     grants: int
     journal_entries: int
+    # One line from each app that added sample data of its own (the demo_data_loaded hook).
+    more: tuple[str, ...] = ()
 
 
 def _rank(title: str) -> int:
@@ -494,7 +496,7 @@ def load_demo_data(*, actor: Actor) -> DemoSummary:
         agencies_created.send(
             sender=Agency, agency_ids=[a.pk for a in agencies.values()], actor=actor
         )
-        demo_data_loaded.send(sender=Agency, actor=actor)
+        replies = demo_data_loaded.send(sender=Agency, actor=actor)
     return DemoSummary(
         agencies=len(agencies),
         units=len(units),
@@ -502,4 +504,5 @@ def load_demo_data(*, actor: Actor) -> DemoSummary:
         people=len(people),
         grants=len(grants),
         journal_entries=entries,
+        more=tuple(reply for _receiver, reply in replies if isinstance(reply, str)),
     )

@@ -9,5 +9,6 @@ from django.dispatch import Signal
 # `agency_ids: list[int]` and `actor`. The registers app seeds its per-agency defaults here.
 agencies_created = Signal()
 
-# Sent after the demonstration directory is loaded, with `actor`: apps add their sample data.
+# Sent after the demonstration directory is loaded, with `actor`: apps add their sample data
+# and may return one Vietnamese line saying what they added.
 demo_data_loaded = Signal()

@@ -81,3 +81,13 @@ class FileRole(models.TextChoices):
     ORIGINAL = "original", "Bản gốc điện tử"
     SCAN = "scan", "Bản quét"
     ATTACHMENT = "attachment", "Tài liệu kèm theo"
+
+
+class SignatureStatus(models.TextChoices):
+    """The verdict on a stored PDF's digital signatures (QĐ 28/2018 Điều 9), latest check."""
+
+    NOT_CHECKED = "not_checked", "Chưa kiểm tra chữ ký số"
+    UNSIGNED = "unsigned", "Không có chữ ký số"
+    VALID = "valid", "Chữ ký số hợp lệ"
+    INVALID = "invalid", "Chữ ký số không hợp lệ"
+    INDETERMINATE = "indeterminate", "Chưa xác định được tính hợp lệ"

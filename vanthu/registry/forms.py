@@ -14,13 +14,15 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
 from vanthu.organizations.forms import add_service_errors
-from vanthu.registry.choices import IncomingStatus, OutgoingStatus, Purpose, Urgency
+from vanthu.registry.choices import FileRole, IncomingStatus, OutgoingStatus, Purpose, Urgency
 
 __all__ = [
     "IncomingFilterForm",
     "IncomingForm",
+    "OutgoingFilesForm",
     "OutgoingFilterForm",
     "OutgoingForm",
+    "OutgoingRevokeForm",
     "PaperCopySearchForm",
     "add_service_errors",
 ]
@@ -276,7 +278,21 @@ class OutgoingForm(RegistryForm):
         label="Trích yếu nội dung", max_length=500, widget=forms.Textarea(attrs={"rows": 3})
     )
     signer = id_choice("Người ký", "— Chọn lãnh đạo ký —")
-    signer_position = forms.CharField(label="Chức vụ người ký", max_length=100, required=False)
+    signer_position = forms.CharField(
+        label="Chức vụ người ký",
+        max_length=100,
+        required=False,
+        help_text="Để trống: chức vụ của người ký trong danh mục cán bộ.",
+    )
+    original_required = forms.BooleanField(
+        label="Nơi nhận phải lưu bản chính (vẫn gửi bản giấy dù đã ký số)",
+        required=False,
+        help_text="Điều 3.4 Quy định kèm theo Quyết định 22/2017/QĐ-UBND.",
+    )
+    text_files = MultipleFileField(
+        label="Tệp văn bản (dự thảo)", required=False, help_text="PDF, DOCX hoặc ODT."
+    )
+    attachment_files = MultipleFileField(label="Tài liệu kèm theo", required=False)
     # Chosen from the directory search results (check boxes the template renders).
     recipient_agencies = IdListField(label="Cơ quan nhận (trong danh mục)", required=False)
     recipient_places = forms.CharField(
@@ -325,6 +341,28 @@ class OutgoingForm(RegistryForm):
         if not data.get("recipient_agencies") and not data.get("recipient_places"):
             self.add_error("recipient_places", "Ghi ít nhất một nơi nhận.")
         return data
+
+
+class OutgoingFilesForm(RegistryForm):
+    """Add files to an outgoing draft: its text or attachments."""
+
+    role = forms.ChoiceField(
+        label="Loại tệp",
+        choices=[
+            (FileRole.ORIGINAL, "Tệp văn bản"),
+            (FileRole.ATTACHMENT, FileRole.ATTACHMENT.label),
+        ],
+        initial=FileRole.ORIGINAL,
+    )
+    uploads = MultipleFileField(label="Tệp")
+
+
+class OutgoingRevokeForm(RegistryForm):
+    """Revoke an issued document: the reason is recorded and sent with the revocation."""
+
+    reason = forms.CharField(
+        label="Lý do thu hồi", max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class OutgoingFilterForm(RegistryForm):

@@ -12,8 +12,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.core.files.base import ContentFile
-from django.core.files.storage import Storage
 from django.db import transaction
 from django.utils import timezone
 
@@ -32,10 +30,11 @@ from vanthu.core.text import AmbiguousEncoding, fold, normalize_text
 from vanthu.organizations.models import Agency
 from vanthu.registry.choices import FileRole, IntakeChannel, RegisterKind, Urgency
 from vanthu.registry.files import StoredUpload, scan_to_pdf, upload_inspect
-from vanthu.registry.models import DocumentFile, DocumentType, Field, IncomingDocument
+from vanthu.registry.models import DocumentType, Field, IncomingDocument
 from vanthu.registry.numbering import number_take
 from vanthu.registry.permissions import can_register, can_view_documents
 from vanthu.registry.registers import register_for
+from vanthu.registry.stored_files import Saved, document_file_store, stored_files_remove
 
 logger = logging.getLogger(__name__)
 
@@ -201,33 +200,6 @@ def incoming_duplicates_find(
     return sorted(found.values(), key=lambda d: d.pk)
 
 
-def _store(
-    *, document: IncomingDocument, role: str, upload: StoredUpload, saved: list[tuple[Storage, str]]
-) -> None:
-    stored = DocumentFile(
-        agency_id=document.agency_id,
-        incoming=document,
-        role=role,
-        original_name=upload.name,
-        content_type=upload.content_type,
-        size=upload.size,
-        sha256=upload.sha256,
-        page_count=upload.page_count,
-        uploaded_by_id=document.registered_by_id,
-    )
-    stored.file.save(upload.name, ContentFile(upload.content), save=False)
-    saved.append((stored.file.storage, str(stored.file.name)))
-    stored.save()
-
-
-def _remove(saved: list[tuple[Storage, str]]) -> None:
-    for storage, name in saved:
-        try:
-            storage.delete(name)
-        except OSError:  # pragma: no cover - storage already gone; nothing else to undo
-            logger.exception("could not delete %s after a failed registration", name)
-
-
 def incoming_document_register(
     *,
     actor: Actor,
@@ -250,7 +222,7 @@ def incoming_document_register(
     # next working session; NĐ 30/2020 Điều 22 numbers it in the register of that year.
     received_at = working_calendar(sessions=agency.office_sessions).next_session_start(now)
     year = timezone.localtime(received_at).year
-    saved: list[tuple[Storage, str]] = []
+    saved: Saved = []
     try:
         with transaction.atomic():
             if not confirm_duplicate:
@@ -289,7 +261,13 @@ def incoming_document_register(
             )
             document.save()
             for role, upload in uploads:
-                _store(document=document, role=role, upload=upload, saved=saved)
+                document_file_store(
+                    document=document,
+                    role=role,
+                    upload=upload,
+                    uploaded_by_id=actor.person_id,
+                    saved=saved,
+                )
             journal_record(
                 actor=actor,
                 action="registry.incoming.register",
@@ -298,7 +276,7 @@ def incoming_document_register(
                 after={**snapshot(document), "files": [u.sha256 for _, u in uploads]},
             )
     except BaseException:
-        _remove(saved)
+        stored_files_remove(saved)
         raise
     return document
 

@@ -15,6 +15,7 @@ from vanthu.registry.choices import (
     OutgoingStatus,
     Purpose,
     RegisterKind,
+    SignatureStatus,
     Urgency,
 )
 
@@ -278,6 +279,14 @@ class OutgoingDocument(AgencyOwnedModel):
     issued_by = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # QĐ 22 Điều 3.4: a signed electronic document goes without paper unless the recipients
+    # must keep the original (bản chính).
+    original_required = models.BooleanField("nơi nhận phải lưu bản chính", default=False)
+    revoked_at = models.DateTimeField("thu hồi lúc", null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    revocation_reason = models.CharField("lý do thu hồi", max_length=500, blank=True)
 
     class Meta:
         verbose_name = "văn bản đi"
@@ -373,6 +382,25 @@ class DocumentFile(TimeStampedModel):
     sha256 = models.CharField("mã băm SHA-256", max_length=64, db_index=True)
     page_count = models.PositiveIntegerField("số trang", null=True, blank=True)
     uploaded_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    # A signature adds an incremental revision: a new file; the one it extends stays stored.
+    previous = models.ForeignKey(
+        "self",
+        verbose_name="bản trước",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    is_current = models.BooleanField("bản hiện hành", default=True)
+    signature_status = models.CharField(
+        "chữ ký số",
+        max_length=20,
+        choices=SignatureStatus.choices,
+        default=SignatureStatus.NOT_CHECKED,
+    )
+    # The validation report kept as evidence (vanthu.signatures.validation.PdfReport.to_dict).
+    signature_report = models.JSONField("kết quả kiểm tra chữ ký số", null=True, blank=True)
+    signature_checked_at = models.DateTimeField("kiểm tra chữ ký số lúc", null=True, blank=True)
 
     class Meta:
         verbose_name = "tệp văn bản"

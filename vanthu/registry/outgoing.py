@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.core.files.base import ContentFile
-from django.core.files.storage import Storage
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -22,13 +20,15 @@ from vanthu.core.calendar import working_calendar
 from vanthu.core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from vanthu.core.journal import journal_record, snapshot
 from vanthu.core.text import normalize_text
-from vanthu.organizations.models import Agency, Unit
+from vanthu.organizations.choices import Role
+from vanthu.organizations.models import Agency, RoleGrant, Unit
 from vanthu.registry.choices import (
     ExchangeMode,
     FileRole,
     OutgoingStatus,
     Purpose,
     RegisterKind,
+    SignatureStatus,
     Urgency,
 )
 from vanthu.registry.files import StoredUpload, upload_inspect
@@ -45,6 +45,8 @@ from vanthu.registry.numbering import number_take
 from vanthu.registry.permissions import can_register, can_view_documents
 from vanthu.registry.policy import exchange_mode_for
 from vanthu.registry.registers import register_for, registers_ensure_defaults
+from vanthu.registry.signals import outgoing_issuing
+from vanthu.registry.stored_files import Saved, document_file_store, stored_files_remove
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +72,10 @@ class OutgoingData:
     copies: int = 1
     page_count: int | None = None
     notes: str = ""
+    # The leader who signs: a person of the agency; name and position default to theirs.
+    signer_id: int | None = None
+    # QĐ 22 Điều 3.4: the recipients must keep the original, so paper follows even if signed.
+    original_required: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +117,8 @@ def _clean(
         "purpose": data.purpose,
         "urgency": data.urgency,
         "is_permanent_retention": bool(data.is_permanent_retention),
+        "original_required": bool(data.original_required),
+        "signer": None,
         "copies": data.copies,
         "page_count": data.page_count,
         "document_type": DocumentType.objects.filter(pk=data.document_type_id).first(),
@@ -139,6 +147,8 @@ def _clean(
         if field is None:
             errors["field_id"] = ["Lĩnh vực không thuộc cơ quan."]
         values["field"] = field
+    if data.signer_id is not None:
+        _clean_signer(agency_id, data.signer_id, values, errors)
     lines: list[dict[str, object]] = []
     if not recipients:
         errors["recipients"] = ["Hãy nhập ít nhất một nơi nhận."]
@@ -167,6 +177,34 @@ def _clean(
     if errors:
         raise ValidationFailed(INVALID_MESSAGE, fields=errors)
     return values, lines
+
+
+# Who signs for the agency: its leaders, or unit heads signing "thừa lệnh" (NĐ 30 Điều 13).
+SIGNING_ROLES = (Role.LEADER, Role.UNIT_HEAD)
+
+
+def _clean_signer(
+    agency_id: int, signer_id: int, values: dict[str, object], errors: dict[str, list[str]]
+) -> None:
+    grant = (
+        RoleGrant.objects.filter(
+            person_id=signer_id,
+            person__is_active=True,
+            agency_id=agency_id,
+            role__in=SIGNING_ROLES,
+        )
+        .select_related("person", "position")
+        .order_by("role")
+        .first()
+    )
+    if grant is None:
+        errors["signer_id"] = ["Người ký phải là lãnh đạo của cơ quan."]
+        return
+    values["signer"] = grant.person
+    if not values["signer_name"]:
+        values["signer_name"] = grant.person.full_name[:50]
+    if not values["signer_position"] and grant.position is not None:
+        values["signer_position"] = grant.position.name[:100]
 
 
 def _apply_mode(document: OutgoingDocument) -> None:
@@ -203,37 +241,30 @@ def _journal(
 
 
 def _store_files(
-    *, person_id: int, document: OutgoingDocument, uploads: Sequence[StoredUpload]
-) -> list[tuple[Storage, str]]:
-    saved: list[tuple[Storage, str]] = []
+    *,
+    person_id: int,
+    document: OutgoingDocument,
+    uploads: Sequence[StoredUpload],
+    role: str = FileRole.ORIGINAL,
+    stored_files: list[DocumentFile] | None = None,
+) -> Saved:
+    """Store the uploads as files of the document; return what to delete if the caller fails."""
+    saved: Saved = []
     try:
         for upload in uploads:
-            stored = DocumentFile(
-                agency_id=document.agency_id,
-                outgoing=document,
-                role=FileRole.ORIGINAL,
-                original_name=upload.name,
-                content_type=upload.content_type,
-                size=upload.size,
-                sha256=upload.sha256,
-                page_count=upload.page_count,
+            stored = document_file_store(
+                document=document,
+                role=role,
+                upload=upload,
                 uploaded_by_id=person_id,
+                saved=saved,
             )
-            stored.file.save(upload.name, ContentFile(upload.content), save=False)
-            saved.append((stored.file.storage, str(stored.file.name)))
-            stored.save()
+            if stored_files is not None:
+                stored_files.append(stored)
     except BaseException:
-        _remove_files(saved)
+        stored_files_remove(saved)
         raise
     return saved
-
-
-def _remove_files(saved: list[tuple[Storage, str]]) -> None:
-    for storage, name in saved:
-        try:
-            storage.delete(name)
-        except OSError:  # pragma: no cover - already gone; nothing else to undo
-            logger.exception("could not delete %s after a failed registration", name)
 
 
 def outgoing_document_create(
@@ -242,8 +273,9 @@ def outgoing_document_create(
     data: OutgoingData,
     recipients: Sequence[RecipientData],
     files: Sequence[tuple[str, bytes]] = (),
+    attachments: Sequence[tuple[str, bytes]] = (),
 ) -> OutgoingDocument:
-    """Enter an outgoing document and its files in the agency's register, not yet numbered."""
+    """Enter an outgoing document, its text and attachments in the register, not numbered."""
     # The register names the person who entered the document: a person, in an agency.
     if actor.agency_id is None or actor.person_id is None:
         raise PermissionDenied(CLERK_ONLY)
@@ -251,7 +283,8 @@ def outgoing_document_create(
     values, lines = _clean(actor.agency_id, data, recipients)
     # Every file is checked before anything is stored (a bad file stores nothing).
     uploads = [upload_inspect(name=name, data=content) for name, content in files]
-    saved: list[tuple[Storage, str]] = []
+    annexes = [upload_inspect(name=name, data=content) for name, content in attachments]
+    saved: Saved = []
     try:
         with transaction.atomic():
             document = OutgoingDocument(
@@ -263,10 +296,16 @@ def outgoing_document_create(
                 OutgoingRecipient(document=document, **line) for line in lines
             )
             saved = _store_files(person_id=actor.person_id, document=document, uploads=uploads)
-            _journal(actor, "registry.outgoing.create", document, files=uploads)
+            saved += _store_files(
+                person_id=actor.person_id,
+                document=document,
+                uploads=annexes,
+                role=FileRole.ATTACHMENT,
+            )
+            _journal(actor, "registry.outgoing.create", document, files=[*uploads, *annexes])
     except BaseException:
         # The transaction is rolled back; the stored bytes must go with it.
-        _remove_files(saved)
+        stored_files_remove(saved)
         raise
     return document
 
@@ -323,6 +362,93 @@ def outgoing_document_delete(*, actor: Actor, document_id: int) -> None:
             before=snapshot(document),
         )
         document.delete()
+
+
+OUTGOING_FILE_ROLES = (FileRole.ORIGINAL, FileRole.ATTACHMENT)
+
+
+def outgoing_document_files_add(
+    *,
+    actor: Actor,
+    document_id: int,
+    files: Sequence[tuple[str, bytes]],
+    role: str = FileRole.ORIGINAL,
+) -> list[DocumentFile]:
+    """Attach the document's files (the text, or attachments) before it is issued."""
+    if role not in OUTGOING_FILE_ROLES:
+        raise ValidationFailed(INVALID_MESSAGE, fields={"role": ["Vai trò tệp không hợp lệ."]})
+    if not files:
+        raise ValidationFailed(INVALID_MESSAGE, fields={"files": ["Hãy chọn ít nhất một tệp."]})
+    uploads = [upload_inspect(name=name, data=content) for name, content in files]
+    saved: Saved = []
+    stored: list[DocumentFile] = []
+    try:
+        with transaction.atomic():
+            document = _locked(actor, document_id)
+            _require_draft(document)
+            if actor.person_id is None:
+                raise PermissionDenied(CLERK_ONLY)
+            saved = _store_files(
+                person_id=actor.person_id,
+                document=document,
+                uploads=uploads,
+                role=role,
+                stored_files=stored,
+            )
+            _journal(actor, "registry.outgoing.files_add", document, files=uploads)
+    except BaseException:
+        stored_files_remove(saved)
+        raise
+    return stored
+
+
+def outgoing_document_revoke(*, actor: Actor, document_id: int, reason: str) -> OutgoingDocument:
+    """Revoke an issued document; its number stays taken and its paper copy is not sent."""
+    errors: dict[str, list[str]] = {}
+    text = _text(reason, "reason", 500, errors, required=True)
+    if errors:
+        raise ValidationFailed(INVALID_MESSAGE, fields=errors)
+    with transaction.atomic():
+        document = _locked(actor, document_id)
+        if document.status != OutgoingStatus.ISSUED:
+            raise InvalidTransition("Chỉ thu hồi được văn bản đã phát hành.")
+        before = snapshot(document)
+        document.status = OutgoingStatus.REVOKED
+        document.revoked_at = timezone.now()
+        document.revoked_by_id = actor.person_id
+        document.revocation_reason = text
+        document.save(
+            update_fields=[
+                "status",
+                "revoked_at",
+                "revoked_by",
+                "revocation_reason",
+                "updated_at",
+            ]
+        )
+        _journal(actor, "registry.outgoing.revoke", document, before)
+    return document
+
+
+def is_digitally_signed(document: OutgoingDocument) -> bool:
+    """Return whether the document's current text carries a signature that verified."""
+    return DocumentFile.objects.filter(
+        outgoing=document,
+        role=FileRole.ORIGINAL,
+        is_current=True,
+        signature_status=SignatureStatus.VALID,
+    ).exists()
+
+
+def paper_copy_required(document: OutgoingDocument, *, signed: bool) -> bool:
+    """Return whether a paper copy follows the electronic one (QĐ 22 Điều 5, 3.4, 10.3).
+
+    Điều 5 lists the documents exchanged electronically and on paper; Điều 3.4 spares signed
+    documents the paper, unless the recipients must keep the original.
+    """
+    if document.exchange_mode != ExchangeMode.ELECTRONIC_AND_PAPER:
+        return False
+    return document.original_required or not signed
 
 
 def _outgoing_register(*, agency_id: int, document_type: DocumentType) -> Register:
@@ -389,6 +515,9 @@ def outgoing_document_issue(
         document.status = OutgoingStatus.ISSUED
         document.issued_by_id = actor.person_id
         _apply_mode(document)
+        # The signatures app checks the signer's signature and applies the agency's; if it
+        # refuses, the transaction rolls back and the number returns to the register.
+        outgoing_issuing.send(sender=OutgoingDocument, document=document, actor=actor)
         document.save()
         _journal(actor, "registry.outgoing.issue", document, before)
     return document
@@ -424,7 +553,7 @@ def outgoing_document_mark_sent(
         before = snapshot(document)
         document.sent_at = sent
         document.save(update_fields=["sent_at", "updated_at"])
-        if document.exchange_mode == ExchangeMode.ELECTRONIC_AND_PAPER:
+        if paper_copy_required(document, signed=is_digitally_signed(document)):
             # Điều 10.3: the signed paper copy follows within 0.5 working day.
             calendar = working_calendar(sessions=document.agency.office_sessions)
             PaperDispatchTask.objects.create(
@@ -464,10 +593,15 @@ def paper_dispatch_complete(*, actor: Actor, task_id: int) -> PaperDispatchTask:
 
 
 def paper_dispatch_list(*, actor: Actor) -> QuerySet[PaperDispatchTask]:
-    """Return the paper-dispatch tasks of the actor's agency, pending and done, by id."""
+    """Return the paper-dispatch tasks of the actor's agency, pending and done, by id.
+
+    A revoked document's paper copy is no longer sent, so its task leaves the list.
+    """
     if actor.agency_id is None or not can_view_documents(actor, actor.agency_id):
         return PaperDispatchTask.objects.none()
-    return PaperDispatchTask.objects.filter(document__agency_id=actor.agency_id).order_by("id")
+    return PaperDispatchTask.objects.filter(
+        document__agency_id=actor.agency_id, document__status=OutgoingStatus.ISSUED
+    ).order_by("id")
 
 
 def paper_dispatch_overdue(*, actor: Actor) -> QuerySet[PaperDispatchTask]:

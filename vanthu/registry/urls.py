@@ -23,6 +23,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("di/<int:document_id>/", outgoing.outgoing_detail, name="outgoing_detail"),
     path("di/<int:document_id>/phat-hanh/", outgoing.outgoing_issue, name="outgoing_issue"),
     path("di/<int:document_id>/da-gui/", outgoing.outgoing_mark_sent, name="outgoing_mark_sent"),
+    path("di/<int:document_id>/tep/", outgoing.outgoing_files_add, name="outgoing_files_add"),
+    path("di/<int:document_id>/thu-hoi/", outgoing.outgoing_revoke, name="outgoing_revoke"),
     path("di/gui-ban-giay/", outgoing.paper_dispatch_list, name="outgoing_paper_dispatch_list"),
     path(
         "di/gui-ban-giay/<int:task_id>/xong/",

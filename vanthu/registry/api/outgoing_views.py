@@ -47,8 +47,10 @@ def _outgoing_data(body: dict[str, Any]) -> outgoing.OutgoingData:
         is_permanent_retention=body["is_permanent_retention"],
         urgency=body["urgency"],
         summary=body["summary"],
+        signer_id=body["signer"],
         signer_name=body["signer_name"],
         signer_position=body["signer_position"],
+        original_required=body["original_required"],
         copies=body["copies"],
         page_count=body["page_count"],
         notes=body["notes"],
@@ -74,8 +76,10 @@ def _outgoing_values(document: Any) -> dict[str, Any]:
         "is_permanent_retention": document.is_permanent_retention,
         "urgency": document.urgency,
         "summary": document.summary,
+        "signer": document.signer_id,
         "signer_name": document.signer_name,
         "signer_position": document.signer_position,
+        "original_required": document.original_required,
         "copies": document.copies,
         "page_count": document.page_count,
         "notes": document.notes,
@@ -113,6 +117,18 @@ def _outgoing_values(document: Any) -> dict[str, Any]:
         request=s.IssueSerializer,
         responses={200: s.OutgoingDocumentSerializer, **TRANSITION_ERRORS},
     ),
+    files=extend_schema(
+        summary="Attach the text or attachments to a draft (clerks, multipart/form-data)",
+        description="Each file is checked (its bytes must match its name; PDFs must parse) and "
+        "stored byte for byte; a bad file stores nothing.",
+        request={"multipart/form-data": s.OutgoingFilesSerializer},
+        responses={201: s.DocumentFileSerializer(many=True), **TRANSITION_ERRORS},
+    ),
+    revoke=extend_schema(
+        summary="Revoke an issued document (clerks); its number is never reused",
+        request=s.RevokeSerializer,
+        responses={200: s.OutgoingDocumentSerializer, **TRANSITION_ERRORS},
+    ),
     sent=extend_schema(
         summary="Confirm that an issued document was sent (QĐ 22 Điều 10, clerks)",
         description="An electronic-and-paper document gets a paper-dispatch task due 0.5 "
@@ -126,6 +142,7 @@ class OutgoingDocumentViewSet(RegistryViewSet):
     """The outgoing register (sổ văn bản đi)."""
 
     pagination_class = NewestFirstPagination
+    multipart_actions = frozenset({"files"})
 
     def list(self, request: Request) -> Response:
         query = parse_query(s.OutgoingListQuerySerializer, request)
@@ -169,6 +186,27 @@ class OutgoingDocumentViewSet(RegistryViewSet):
         outgoing.outgoing_document_issue(
             actor=self.actor, document_id=pk, document_date=body["document_date"]
         )
+        document = selectors.outgoing_get(actor=self.actor, document_id=pk)
+        return Response(s.OutgoingDocumentSerializer(document).data)
+
+    @action(detail=True, methods=["post"])
+    def files(self, request: Request, pk: int) -> Response:
+        body = parse_body(s.OutgoingFilesSerializer, request)
+        with api_field_names():
+            stored = outgoing.outgoing_document_files_add(
+                actor=self.actor,
+                document_id=pk,
+                files=[(upload.name, upload.read()) for upload in body["uploads"]],
+                role=body["role"],
+            )
+        return Response(
+            s.DocumentFileSerializer(stored, many=True).data, status=status.HTTP_201_CREATED
+        )
+
+    @action(detail=True, methods=["post"])
+    def revoke(self, request: Request, pk: int) -> Response:
+        body = parse_body(s.RevokeSerializer, request)
+        outgoing.outgoing_document_revoke(actor=self.actor, document_id=pk, reason=body["reason"])
         document = selectors.outgoing_get(actor=self.actor, document_id=pk)
         return Response(s.OutgoingDocumentSerializer(document).data)
 

@@ -12,6 +12,7 @@ from rest_framework import serializers
 
 from vanthu.registry.choices import (
     ExchangeMode,
+    FileRole,
     IncomingStatus,
     IntakeChannel,
     OutgoingStatus,
@@ -119,6 +120,10 @@ class DocumentFileSerializer(serializers.ModelSerializer[DocumentFile]):
             "size",
             "sha256",
             "page_count",
+            "is_current",
+            "previous",
+            "signature_status",
+            "signature_checked_at",
             "created_at",
         ]
         read_only_fields = fields
@@ -311,6 +316,10 @@ class OutgoingDocumentSerializer(serializers.ModelSerializer[OutgoingDocument]):
             "status",
             "created_by",
             "issued_by",
+            "original_required",
+            "revoked_at",
+            "revoked_by",
+            "revocation_reason",
             "recipients",
             "recipients_display",
             "files",
@@ -344,14 +353,43 @@ class OutgoingInputSerializer(serializers.Serializer[Any]):
     is_permanent_retention = serializers.BooleanField(default=False)
     urgency = serializers.ChoiceField(choices=Urgency.choices, default=Urgency.NORMAL)
     summary = serializers.CharField(max_length=500, trim_whitespace=False)
+    signer = _optional_id(
+        "The leader who signs (a person of the agency); name and position default to theirs."
+    )
     signer_name = _text(50)
     signer_position = _text(100)
+    original_required = serializers.BooleanField(
+        default=False,
+        help_text="The recipients must keep the original: a paper copy follows even when the "
+        "document is digitally signed (QĐ 22 Điều 3.4).",
+    )
     copies = serializers.IntegerField(default=1, min_value=1, max_value=32767)
     page_count = serializers.IntegerField(
         required=False, allow_null=True, default=None, min_value=1, max_value=32767
     )
     notes = _text(500)
     recipients = RecipientInputSerializer(many=True, required=False, default=list)
+
+
+class OutgoingFilesSerializer(serializers.Serializer[Any]):
+    """Attach files to a draft (multipart/form-data)."""
+
+    role = serializers.ChoiceField(
+        choices=[FileRole.ORIGINAL, FileRole.ATTACHMENT],
+        default=FileRole.ORIGINAL,
+        help_text="`original`: the document's text; `attachment`: an annex.",
+    )
+    uploads = serializers.ListField(
+        child=serializers.FileField(allow_empty_file=True),
+        allow_empty=False,
+        help_text="The files (repeat the part for several).",
+    )
+
+
+class RevokeSerializer(serializers.Serializer[Any]):
+    """Revoke an issued document."""
+
+    reason = serializers.CharField(max_length=500, trim_whitespace=False)
 
 
 class IssueSerializer(serializers.Serializer[Any]):

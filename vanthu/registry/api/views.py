@@ -72,6 +72,7 @@ API_FIELD_NAMES = {
     "field_id": "field",
     "drafting_unit_id": "drafting_unit",
     "files": "uploads",
+    "signer_id": "signer",
 }
 
 
@@ -111,6 +112,18 @@ class RegistryViewSet(ActorAPIMixin, viewsets.GenericViewSet[Any]):
 
     pagination_class = IdCursorPagination
     lookup_value_converter = "int"
+    # The actions that take files (multipart/form-data); every other one takes JSON.
+    multipart_actions: frozenset[str] = frozenset()
+
+    def get_parsers(self) -> list[BaseParser]:
+        # DRF asks for the parsers before it sets `self.action`; the method tells the action.
+        action_name = getattr(self, "action", None)
+        if action_name is None and getattr(self, "request", None) is not None:
+            method = (self.request.method or "").lower()
+            action_name = getattr(self, "action_map", {}).get(method)
+        if action_name in self.multipart_actions:
+            return [MultiPartParser(), FormParser()]
+        return [JSONParser()]
 
     def _page(self, queryset: QuerySet[Any], serializer_class: type[Any]) -> Response:
         page = self.paginate_queryset(queryset)
@@ -248,15 +261,7 @@ class IncomingDocumentViewSet(RegistryViewSet):
     # Keyset pages on the list's own order (core.pagination), not DRF's cursor on id.
     pagination_class = None  # type: ignore[assignment]
 
-    def get_parsers(self) -> list[BaseParser]:
-        # DRF asks for the parsers before it sets `self.action`; the method tells the action.
-        action_name = getattr(self, "action", None)
-        if action_name is None and getattr(self, "request", None) is not None:
-            method = (self.request.method or "").lower()
-            action_name = getattr(self, "action_map", {}).get(method)
-        if action_name == "create":
-            return [MultiPartParser(), FormParser()]
-        return [JSONParser()]
+    multipart_actions = frozenset({"create"})
 
     def list(self, request: Request) -> Response:
         query = parse_query(s.IncomingListQuerySerializer, request)

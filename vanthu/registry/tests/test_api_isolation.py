@@ -284,6 +284,27 @@ ROWS: tuple[Row, ...] = (
         body=lambda c, t: {},
     ),
     Row(
+        "outgoing-files",
+        "outgoing-document-files",
+        "post",
+        Policy.CLERK_WRITE,
+        args=lambda c, t: (t.draft.pk,),
+        body=lambda c, t: {
+            "role": "attachment",
+            "uploads": [SimpleUploadedFile("phu-luc.pdf", pdf_bytes(), "application/pdf")],
+        },
+        multipart=True,
+        success=201,
+    ),
+    Row(
+        "outgoing-revoke",
+        "outgoing-document-revoke",
+        "post",
+        Policy.CLERK_WRITE,
+        args=lambda c, t: (t.issued.pk,),
+        body=lambda c, t: {"reason": "Gửi nhầm nơi nhận"},
+    ),
+    Row(
         "outgoing-sent",
         "outgoing-document-sent",
         "post",

@@ -548,3 +548,71 @@ def test_dashboard_shows_the_clerk_the_overdue_count(client, cast):
     # and a leader sees no such card
     client.force_login(cast.leader)
     assert "Văn bản đến quá hạn xử lý" not in _text(client.get(reverse("dashboard")))
+
+
+def test_clerk_enters_a_draft_with_its_signer_text_and_attachment_then_revokes_it(client, cast):
+    # given the clerk on the outgoing form with the draft text and an annex
+    client.force_login(cast.clerk)
+    data = {
+        "document_type": str(_type("cong-van").pk),
+        "drafting_unit": str(cast.office_a.pk),
+        "purpose": Purpose.COORDINATION,
+        "urgency": Urgency.NORMAL,
+        "summary": "V/v góp ý dự thảo quy chế",
+        "signer": str(cast.leader.pk),
+        "recipient_agencies": [str(cast.agency_b.pk)],
+        "copies": "1",
+        "original_required": "on",
+        "text_files": SimpleUploadedFile("du-thao.pdf", _pdf(), content_type="application/pdf"),
+        "attachment_files": SimpleUploadedFile("phu-luc.png", _png(), content_type="image/png"),
+    }
+    # when they save it
+    response = client.post(reverse("registry:outgoing_create"), data)
+    document = OutgoingDocument.objects.get()
+    # then the signer is the leader from the directory and both files are stored by role
+    assert response.status_code == 302
+    assert (document.signer, document.signer_name) == (cast.leader, "Phạm Minh Giám")
+    assert document.original_required is True
+    assert sorted(document.files.values_list("role", flat=True)) == ["attachment", "original"]
+    # when they add another file to the draft
+    more = SimpleUploadedFile("bang-bieu.pdf", _pdf("Bảng"), content_type="application/pdf")
+    client.post(
+        reverse("registry:outgoing_files_add", args=[document.pk]),
+        {"role": "attachment", "uploads": more},
+    )
+    assert document.files.count() == 3
+    # and a file that is not what its name says is refused with a message, nothing stored
+    fake = SimpleUploadedFile("gia.pdf", _png(), content_type="application/pdf")
+    page = client.post(
+        reverse("registry:outgoing_files_add", args=[document.pk]),
+        {"role": "original", "uploads": fake},
+        follow=True,
+    )
+    assert "message--error" in _text(page)
+    assert document.files.count() == 3
+    # when it is issued then revoked with a reason
+    client.post(reverse("registry:outgoing_issue", args=[document.pk]))
+    page = client.post(
+        reverse("registry:outgoing_revoke", args=[document.pk]),
+        {"reason": "Gửi nhầm nơi nhận"},
+        follow=True,
+    )
+    document.refresh_from_db()
+    assert document.status == OutgoingStatus.REVOKED
+    assert "Gửi nhầm nơi nhận" in _text(page)
+    assert "Đã thu hồi" in _text(page)
+
+
+@pytest.mark.parametrize("persona", ["leader", "specialist", "outsider"])
+def test_only_the_clerk_adds_files_or_revokes(client, cast, persona):
+    draft = _outgoing(cast)
+    client.force_login(getattr(cast, persona))
+    upload = SimpleUploadedFile("a.pdf", _pdf(), content_type="application/pdf")
+    add = client.post(
+        reverse("registry:outgoing_files_add", args=[draft.pk]),
+        {"role": "original", "uploads": upload},
+    )
+    revoke = client.post(reverse("registry:outgoing_revoke", args=[draft.pk]), {"reason": "x"})
+    expected = 404 if persona == "outsider" else 403
+    assert (add.status_code, revoke.status_code) == (expected, expected)
+    assert not draft.files.exists()

@@ -20,6 +20,7 @@ from vanthu.organizations import selectors as org_selectors
 from vanthu.organizations.models import Agency
 from vanthu.registry import incoming, permissions, selectors
 from vanthu.registry.choices import IncomingStatus, IntakeChannel, RegisterKind
+from vanthu.registry.detail_panels import detail_panels
 from vanthu.registry.forms import (
     IncomingFilterForm,
     IncomingForm,
@@ -243,6 +244,7 @@ def incoming_detail(request: HttpRequest, document_id: int) -> HttpResponse:
             "files": files,
             "viewable": viewable,
             "is_overdue": is_overdue(document, timezone.localdate()),
+            "panels": detail_panels("incoming", actor=actor, document=document),
             "can_register": permissions.can_register(actor, document.agency_id),
             "journal": document_journal(
                 actor,

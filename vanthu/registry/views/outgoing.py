@@ -17,16 +17,21 @@ from vanthu.core.errors import (
     NotFound,
     PermissionDenied,
     ValidationFailed,
+    VanthuError,
 )
 from vanthu.core.pagination import keyset_page
 from vanthu.organizations import selectors as org_selectors
 from vanthu.organizations.choices import Role
 from vanthu.registry import outgoing, permissions, selectors
-from vanthu.registry.choices import RegisterKind
+from vanthu.registry.choices import FileRole, RegisterKind
+from vanthu.registry.detail_panels import detail_panels
 from vanthu.registry.forms import (
+    OutgoingFilesForm,
     OutgoingFilterForm,
     OutgoingForm,
+    OutgoingRevokeForm,
     add_service_errors,
+    read_uploads,
 )
 from vanthu.registry.models import OutgoingDocument, PaperDispatchTask
 from vanthu.registry.views.common import (
@@ -49,7 +54,9 @@ _FIELD_MAP = {
     "drafting_unit_id": "drafting_unit",
     "field_id": "field",
     "signer_name": "signer",
+    "signer_id": "signer",
     "recipients": "recipient_places",
+    "files": "text_files",
 }
 
 
@@ -118,7 +125,7 @@ def _recipients(form: OutgoingForm, agencies: list[Any]) -> list[outgoing.Recipi
     return lines
 
 
-def _outgoing_data(form: OutgoingForm, signer_name: str) -> outgoing.OutgoingData:
+def _outgoing_data(form: OutgoingForm) -> outgoing.OutgoingData:
     data = form.cleaned_data
     return outgoing.OutgoingData(
         document_type_id=data["document_type"],
@@ -128,8 +135,9 @@ def _outgoing_data(form: OutgoingForm, signer_name: str) -> outgoing.OutgoingDat
         is_permanent_retention=data["is_permanent_retention"],
         urgency=data["urgency"],
         summary=data["summary"],
-        signer_name=signer_name,
+        signer_id=data["signer"],
         signer_position=data["signer_position"],
+        original_required=data["original_required"],
         copies=data["copies"],
         page_count=data["page_count"],
         notes=data["notes"],
@@ -153,19 +161,19 @@ def outgoing_create(request: HttpRequest) -> HttpResponse:
         signers=_signer_choices(request, agency.pk),
     )
     chosen: list[Any] = []
-    signers = dict(form.fields["signer"].choices)  # type: ignore[attr-defined]
     if post is not None and form.is_valid():
         try:
             chosen = agencies_by_id(actor, form.cleaned_data["recipient_agencies"])
         except NotFound as exc:
             form.add_error("recipient_agencies", exc.message)
     if post is not None and form.is_valid():
-        signer = form.cleaned_data["signer"]
         try:
             document = outgoing.outgoing_document_create(
                 actor=actor,
-                data=_outgoing_data(form, str(signers[signer]) if signer else ""),
+                data=_outgoing_data(form),
                 recipients=_recipients(form, chosen),
+                files=read_uploads(form.cleaned_data["text_files"]),
+                attachments=read_uploads(form.cleaned_data["attachment_files"]),
             )
         except (ValidationFailed, Conflict, NotFound) as exc:
             add_service_errors(form, exc, field_map=_FIELD_MAP)
@@ -204,8 +212,11 @@ def outgoing_detail(request: HttpRequest, document_id: int) -> HttpResponse:
     """Show an outgoing document: number and notation, Nơi nhận, files, sending, history."""
     actor = actor_of(request)
     document = selectors.outgoing_get(actor=actor, document_id=document_id)
-    files = list(document.files.all())
-    viewable = next((f for f in files if f.content_type == "application/pdf"), None)
+    files = [f for f in document.files.all() if f.is_current]
+    viewable = next(
+        (f for f in files if f.content_type == "application/pdf" and f.role == FileRole.ORIGINAL),
+        None,
+    )
     task = getattr(document, "paper_dispatch", None)
     return render(
         request,
@@ -218,6 +229,9 @@ def outgoing_detail(request: HttpRequest, document_id: int) -> HttpResponse:
             "task": task,
             "now": timezone.now(),
             "can_register": permissions.can_register(actor, document.agency_id),
+            "files_form": OutgoingFilesForm(),
+            "panels": detail_panels("outgoing", actor=actor, document=document),
+            "revoke_form": OutgoingRevokeForm(),
             "journal": document_journal(
                 actor,
                 object_type=OutgoingDocument._meta.label_lower,
@@ -265,6 +279,57 @@ def outgoing_mark_sent(request: HttpRequest, document_id: int) -> HttpResponse:
     else:
         messages.success(request, "Đã ghi nhận thời điểm gửi văn bản.")
     return redirect("registry:outgoing_detail", document_id=document.pk)
+
+
+@staff_view
+@require_POST
+def outgoing_files_add(request: HttpRequest, document_id: int) -> HttpResponse:
+    """Attach the text or attachments to a draft (before it is signed and issued)."""
+    document = _managed_outgoing(request, document_id)
+    form = OutgoingFilesForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return redirect("registry:outgoing_detail", document_id=document.pk)
+    try:
+        stored = outgoing.outgoing_document_files_add(
+            actor=actor_of(request),
+            document_id=document.pk,
+            files=read_uploads(form.cleaned_data["uploads"]),
+            role=form.cleaned_data["role"],
+        )
+    except (ValidationFailed, Conflict, InvalidTransition, PermissionDenied) as exc:
+        messages.error(request, _first_error(exc))
+    else:
+        messages.success(request, f"Đã thêm {len(stored)} tệp.")
+    return redirect("registry:outgoing_detail", document_id=document.pk)
+
+
+@staff_view
+@require_POST
+def outgoing_revoke(request: HttpRequest, document_id: int) -> HttpResponse:
+    """Revoke an issued document with a reason; its number is never reused."""
+    document = _managed_outgoing(request, document_id)
+    form = OutgoingRevokeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Hãy ghi lý do thu hồi (tối đa 500 ký tự).")
+        return redirect("registry:outgoing_detail", document_id=document.pk)
+    try:
+        document = outgoing.outgoing_document_revoke(
+            actor=actor_of(request), document_id=document.pk, reason=form.cleaned_data["reason"]
+        )
+    except (ValidationFailed, Conflict, InvalidTransition, PermissionDenied) as exc:
+        messages.error(request, _first_error(exc))
+    else:
+        messages.success(request, f"Đã thu hồi văn bản số {document.number_notation}.")
+    return redirect("registry:outgoing_detail", document_id=document.pk)
+
+
+def _first_error(exc: VanthuError) -> str:
+    """The service's message with its first field error, for a one-line message."""
+    details = [message for field_errors in exc.fields.values() for message in field_errors]
+    return f"{exc.message} {details[0]}" if details else exc.message
 
 
 def paper_dispatch_pending(actor: Actor) -> list[PaperDispatchTask]:

@@ -16,7 +16,7 @@ def summary_line(summary: DemoSummary) -> str:
     return (
         f"Đã nạp dữ liệu mẫu: {summary.agencies} cơ quan, {summary.units} đơn vị, "
         f"{summary.positions} chức vụ, {summary.people} cán bộ, {summary.grants} vai trò "
-        f"({summary.journal_entries} bản ghi nhật ký)."
+        f"({summary.journal_entries} bản ghi nhật ký)." + "".join(f"\n{m}" for m in summary.more)
     )
 
 

@@ -1,0 +1,15 @@
+"""Hooks of the registers that the apps built on them attach to (signatures, exchange, search).
+
+Receivers run inside the sender's transaction: a receiver that raises undoes the change.
+"""
+
+from django.dispatch import Signal
+
+# Sent for every file stored with a document (intake, drafting, a signed revision), with
+# `file: DocumentFile`. The signatures app checks PDFs; search will index the text.
+document_file_stored = Signal()
+
+# Sent while an outgoing document is issued, after its number and notation are set and before
+# it is saved, with `document: OutgoingDocument` and `actor`. The signatures app refuses the
+# issue without the signer's signature and applies the agency's (QĐ 22 Điều 3.3, 6.2.a).
+outgoing_issuing = Signal()

@@ -1,0 +1,170 @@
+"""Test keys for the demo: a local test CA, a SoftHSM2 token per agency, keys for its leaders.
+
+Everything here is marked THỬ NGHIỆM (test): the certificates chain to the demo's own root,
+which only the demo trusts. Never used outside `vanthu demo` (VANTHU_TEST_PKI_DIR set).
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives.serialization import Encoding
+from django.conf import settings
+from PIL import Image, ImageDraw, ImageFont
+
+from vanthu.core.actor import Actor
+from vanthu.core.journal import journal_record, snapshot
+from vanthu.organizations.choices import Role
+from vanthu.organizations.models import Agency, RoleGrant
+from vanthu.signatures.keys import TEST_MARK
+from vanthu.signatures.models import SigningKey
+from vanthu.signatures.pki import testpki_load_or_create
+from vanthu.signatures.tokens import TokenKey, softhsm_token_init, token_key_generate
+
+logger = logging.getLogger(__name__)
+
+# The published PIN of every demo token (README); agency keys read it from this variable.
+DEMO_TOKEN_PIN = "123456"  # noqa: S105 - published demo PIN of test tokens
+DEMO_PIN_ENV = "VANTHU_DEMO_TOKEN_PIN"
+DEMO_SO_PIN = "87654321"
+FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
+
+
+def seal_png(agency_name: str) -> bytes:
+    """Draw a round red seal with the agency's name, transparent around it."""
+    size = 320
+    image = Image.new("RGBA", (size, size), (0, 0, 0, 0))
+    pen = ImageDraw.Draw(image)
+    red = (200, 16, 16, 235)
+    pen.ellipse([6, 6, size - 6, size - 6], outline=red, width=10)
+    pen.ellipse([48, 48, size - 48, size - 48], outline=red, width=4)
+    font = ImageFont.truetype(FONT, 22) if Path(FONT).exists() else ImageFont.load_default()
+    words = agency_name.upper().split()
+    lines, line = [], ""
+    for word in words:
+        if len(line) + len(word) > 14 and line:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    top = size // 2 - 14 * len(lines)
+    for index, text in enumerate(lines[:5]):
+        width = pen.textlength(text, font=font)
+        pen.text(((size - width) / 2, top + 28 * index), text, fill=red, font=font)
+    pen.text((size / 2 - 30, size - 42), TEST_MARK[:8], fill=red, font=font)
+    return _png(image)
+
+
+def signature_png(seed: int) -> bytes:
+    """Draw a blue handwritten-looking stroke, different for each person."""
+    image = Image.new("RGBA", (420, 160), (0, 0, 0, 0))
+    pen = ImageDraw.Draw(image)
+    points = [(20 + 40 * i, 80 + ((seed * (i + 3)) % 70) - 35) for i in range(10)]
+    pen.line(points, fill=(20, 40, 170, 255), width=6, joint="curve")
+    pen.line([(40, 120), (380, 110 - seed % 20)], fill=(20, 40, 170, 255), width=3)
+    return _png(image)
+
+
+def _png(image: Image.Image) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def _key_row(
+    *, actor: Actor, agency: Agency, person_id: int | None, key: TokenKey, cert: Any, image: bytes
+) -> SigningKey:
+    row = SigningKey.objects.create(
+        agency=agency,
+        person_id=person_id,
+        module_path="",
+        token_label=key.token_label,
+        key_label=key.key_label,
+        pin_env=DEMO_PIN_ENV if person_id is None else "",
+        certificate=cert.public_bytes(Encoding.DER),
+        subject_name=cert.subject.rfc4514_string()[:300],
+        issuer_name=cert.issuer.rfc4514_string()[:300],
+        serial=format(cert.serial_number, "x")[:64],
+        not_before=cert.not_valid_before_utc,
+        not_after=cert.not_valid_after_utc,
+        image=image,
+        is_test=True,
+    )
+    journal_record(
+        actor=actor,
+        action="signatures.key.register",
+        instance=row,
+        agency_id=agency.pk,
+        after=snapshot(row, exclude=("certificate", "image")),
+    )
+    return row
+
+
+def demo_signing_load(*, actor: Actor) -> str:
+    """Create the test CA, a token per agency and keys for the agency and its leaders."""
+    if not settings.TEST_PKI_DIR or not os.environ.get("SOFTHSM2_CONF"):
+        return "Chưa tạo khóa ký số thử nghiệm (thiếu VANTHU_TEST_PKI_DIR hoặc SOFTHSM2_CONF)."
+    started = time.monotonic()
+    pki = testpki_load_or_create(Path(settings.TEST_PKI_DIR))
+    conf = Path(os.environ["SOFTHSM2_CONF"])
+    module = settings.PKCS11_MODULE
+    leaders: dict[int, list[RoleGrant]] = {}
+    for grant in RoleGrant.objects.filter(role=Role.LEADER).select_related("person", "position"):
+        leaders.setdefault(grant.agency_id, []).append(grant)
+    count = 0
+    for agency in Agency.objects.order_by("id"):
+        label = f"vanthu-{agency.pk}"
+        softhsm_token_init(
+            conf_path=conf,
+            token_dir=conf.parent / "tokens",
+            label=label,
+            so_pin=DEMO_SO_PIN,
+            pin=DEMO_TOKEN_PIN,
+        )
+        key = TokenKey(module, label, "co-quan", DEMO_TOKEN_PIN)
+        cert = token_key_generate(
+            key, pki=pki, common_name=agency.name, organization=agency.name, kind="agency"
+        )
+        _key_row(
+            actor=actor,
+            agency=agency,
+            person_id=None,
+            key=key,
+            cert=cert,
+            image=seal_png(agency.name),
+        )
+        count += 1
+        for grant in leaders.get(agency.pk, []):
+            key = TokenKey(module, label, f"ca-nhan-{grant.person_id}", DEMO_TOKEN_PIN)
+            cert = token_key_generate(
+                key,
+                pki=pki,
+                common_name=grant.person.full_name,
+                organization=agency.name,
+                title=grant.position.name if grant.position else "",
+                kind="person",
+            )
+            _key_row(
+                actor=actor,
+                agency=agency,
+                person_id=grant.person_id,
+                key=key,
+                cert=cert,
+                image=signature_png(grant.person_id),
+            )
+            count += 1
+    return (
+        f"Đã tạo {count} khóa ký số thử nghiệm trên SoftHSM2 (mã PIN {DEMO_TOKEN_PIN}) trong "
+        f"{time.monotonic() - started:.1f} giây."
+    )
+
+
+def on_demo_data_loaded(sender: object, *, actor: Actor, **kwargs: Any) -> str:
+    """Receiver of `organizations.signals.demo_data_loaded`."""
+    return demo_signing_load(actor=actor)
