@@ -13,7 +13,18 @@ import pytest
 
 from vanthu.core.actor import Actor
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# The signature fixtures (test CA, SoftHSM2 tokens, pdfsig trust) serve every test directory:
+# one SoftHSM2 configuration per session, since the PKCS#11 module reads it once.
+pytest_plugins = ["vanthu.signatures.tests.fixtures"]  # Playwright's sync API runs a loop
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the browser tests last: Playwright's sync API keeps an event loop running in the
+    main thread for the rest of the session, and pyHanko's sync calls need none running."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
 
 
 def require_component(available: bool, reason: str) -> None:

@@ -511,6 +511,376 @@ def generate(
     return report
 
 
+# --- Incoming documents (sổ văn bản đến): one million rows for bench/registers.py ------------
+
+# Senders outside the province's directory, written by name (central and party bodies).
+EXTERNAL_SENDERS = [
+    ("Văn phòng Chính phủ", "VPCP"), ("Bộ Thông tin và Truyền thông", "BTTTT"),
+    ("Bộ Nội vụ", "BNV"), ("Bộ Tài chính", "BTC"), ("Bộ Kế hoạch và Đầu tư", "BKHĐT"),
+    ("Bộ Tài nguyên và Môi trường", "BTNMT"), ("Bộ Y tế", "BYT"), ("Bộ Công an", "BCA"),
+    ("Bộ Giáo dục và Đào tạo", "BGDĐT"), ("Bộ Xây dựng", "BXD"),
+    ("Tỉnh ủy Khánh Hòa", "TU"), ("Hội đồng nhân dân tỉnh Khánh Hòa", "HĐND"),
+    ("Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh Khánh Hòa", "MTTQ"),
+    ("Kho bạc Nhà nước Khánh Hòa", "KBNN"), ("Cục Thuế tỉnh Khánh Hòa", "CT"),
+    ("Bảo hiểm xã hội tỉnh Khánh Hòa", "BHXH"), ("Công an tỉnh Khánh Hòa", "CAT"),
+    ("Bộ Chỉ huy Quân sự tỉnh Khánh Hòa", "BCHQS"),
+]  # fmt: skip
+# (code, weight): Công văn dominates an incoming register, then invitations and reports.
+INCOMING_TYPES = [
+    ("cong-van", 44), ("giay-moi", 12), ("bao-cao", 9), ("thong-bao", 8), ("quyet-dinh", 8),
+    ("ke-hoach", 6), ("to-trinh", 4), ("huong-dan", 2), ("chuong-trinh", 1), ("chi-thi", 1),
+    ("cong-dien", 1), ("nghi-quyet", 1), ("bien-ban", 1), ("phieu-chuyen", 1), ("de-an", 1),
+]  # fmt: skip
+TOPICS = [
+    "triển khai chữ ký số chuyên dùng Chính phủ", "kế hoạch chuyển đổi số năm {y}",
+    "thực hiện Nghị định số 30/2020/NĐ-CP về công tác văn thư",
+    "công tác phòng, chống thiên tai và tìm kiếm cứu nạn mùa mưa bão năm {y}",
+    "đẩy nhanh tiến độ giải ngân vốn đầu tư công năm {y}", "công tác cải cách hành chính quý {q}",
+    "tổ chức các hoạt động mừng Đảng, mừng Xuân {y}", "tuyển dụng viên chức năm {y}",
+    "phòng, chống dịch sốt xuất huyết trên địa bàn tỉnh", "quản lý trật tự xây dựng đô thị",
+    "bảo đảm an toàn thông tin mạng trong cơ quan nhà nước", "thu ngân sách nhà nước {m} tháng",
+    "rà soát thủ tục hành chính thuộc thẩm quyền giải quyết",
+    "công tác thi đua, khen thưởng năm {y}",
+    "quản lý, sử dụng tài sản công", "thực hiện chính sách đối với người có công",
+    "phát triển du lịch biển đảo Khánh Hòa", "bảo vệ rừng và phòng cháy, chữa cháy rừng",
+    "cấp giấy chứng nhận quyền sử dụng đất", "xây dựng nông thôn mới nâng cao",
+    "kiểm tra công tác văn thư, lưu trữ năm {y}", "triển khai Đề án 06 của Chính phủ",
+    "vận hành Hệ thống quản lý văn bản và điều hành", "góp ý dự thảo Nghị quyết của HĐND tỉnh",
+    "đánh giá, xếp loại chất lượng cán bộ, công chức năm {y}", "bảo đảm trật tự an toàn giao thông",
+    "quyết toán kinh phí năm {y}", "tăng cường kỷ luật, kỷ cương hành chính",
+    "triển khai dịch vụ công trực tuyến toàn trình", "hỗ trợ người dân bị ảnh hưởng bởi bão số {q}",
+]  # fmt: skip
+PLACES = [
+    "", "", "", " trên địa bàn tỉnh", " trên địa bàn thành phố Nha Trang", " tại huyện Vạn Ninh",
+    " tại thị xã Ninh Hòa", " tại thành phố Cam Ranh", " trong các cơ quan, đơn vị",
+]  # fmt: skip
+OPENINGS = {
+    "cong-van": ["V/v ", "V/v ", "V/v triển khai ", "V/v hướng dẫn ", "V/v đề nghị báo cáo "],
+    "giay-moi": ["Mời dự họp về ", "Mời dự hội nghị ", "Mời dự buổi làm việc về "],
+    "bao-cao": ["Kết quả ", "Tình hình ", "Báo cáo sơ kết "],
+    "thong-bao": ["Kết luận của Chủ tịch UBND tỉnh về ", "Thông báo về ", "Ý kiến chỉ đạo về "],
+    "quyet-dinh": [
+        "Về việc phê duyệt ", "Về việc ban hành quy chế ", "Về việc thành lập Tổ công tác ",
+    ],
+    "ke-hoach": ["Triển khai thực hiện ", "Kế hoạch "],
+    "to-trinh": ["Đề nghị phê duyệt ", "Về việc xin chủ trương "],
+}  # fmt: skip
+FIELD_NAMES = [
+    "Tổ chức cán bộ", "Kế hoạch - Tài chính", "Đầu tư công", "Đất đai", "Xây dựng",
+    "Giáo dục - Đào tạo", "Y tế", "Văn hóa - Thể thao", "Lao động - Xã hội", "Giao thông vận tải",
+    "Khoa học - Công nghệ", "Thông tin - Truyền thông", "Nông nghiệp", "Tài nguyên - Môi trường",
+    "Nội chính", "Thi đua - Khen thưởng", "Cải cách hành chính", "Văn thư - Lưu trữ",
+]  # fmt: skip
+SIGNER_POSITIONS = [
+    "Chủ tịch", "Phó Chủ tịch", "Giám đốc", "Phó Giám đốc", "Chánh Văn phòng",
+    "Phó Chánh Văn phòng", "Bộ trưởng", "Thứ trưởng", "Trưởng ban", "Chánh Thanh tra",
+]  # fmt: skip
+URGENCIES = [("normal", 85), ("urgent", 10), ("very_urgent", 3), ("flash", 2)]
+CHANNELS = [("exchange", 70), ("electronic", 15), ("paper_scan", 15)]
+# The columns the load writes with COPY, in order.
+INCOMING_COLUMNS = (
+    "agency_id", "register_id", "year", "arrival_number", "entered_at", "received_at", "channel",
+    "sender_agency_id", "sender_name", "number", "notation", "document_date",
+    "document_type_id", "field_id", "summary", "signer_name", "signer_position", "urgency",
+    "filing_location", "due_date", "page_count", "notes", "paper_received_at",
+    "paper_received_by_id", "status", "registered_by_id", "created_at", "updated_at",
+)  # fmt: skip
+
+
+def _notation_code(agency: Any) -> str:
+    """Return the agency part of a notation: `UBND` for people's committees, else its short name."""
+    short = str(agency.short_name)
+    return "UBND" if short.startswith("UBND") else short.replace(" ", "")
+
+
+@dataclass
+class IncomingWorld:
+    """The agencies, registers, clerks, types and fields the incoming generator draws from."""
+
+    agencies: list[Any]
+    registers: dict[int, int]  # agency id -> its default incoming register id
+    clerks: dict[int, list[int]]  # agency id -> person ids of its clerks
+    fields: dict[int, list[int]]  # agency id -> its field ids
+    units: dict[int, list[str]]  # agency id -> unit short names (the notation's last part)
+    types: dict[str, Any]  # code -> DocumentType
+    busy: Any  # the agency that receives the most
+
+    @classmethod
+    def build(cls) -> IncomingWorld:
+        """Read (and create where missing) registers and fields of every agency in the database."""
+        from vanthu.organizations.models import Agency, RoleGrant, Unit
+        from vanthu.registry.choices import RegisterKind
+        from vanthu.registry.models import DocumentType, Field
+        from vanthu.registry.registers import register_for
+
+        agencies = list(Agency.objects.order_by("pk"))
+        types = {t.code: t for t in DocumentType.objects.all()}
+        missing = [
+            Field(agency=a, name=name, code=f"LV{k:02d}")
+            for a in agencies
+            if not Field.objects.filter(agency=a).exists()
+            for k, name in enumerate(FIELD_NAMES, start=1)
+        ]
+        Field.objects.bulk_create(missing, batch_size=BATCH)
+        registers = {
+            a.pk: register_for(
+                agency_id=a.pk, kind=RegisterKind.INCOMING, document_type=types["cong-van"]
+            ).pk
+            for a in agencies
+        }
+        clerks: dict[int, list[int]] = {}
+        for agency_id, person_id in RoleGrant.objects.filter(role="clerk").values_list(
+            "agency_id", "person_id"
+        ):
+            clerks.setdefault(agency_id, []).append(person_id)
+        fields: dict[int, list[int]] = {}
+        for agency_id, field_id in Field.objects.values_list("agency_id", "pk"):
+            fields.setdefault(agency_id, []).append(field_id)
+        units: dict[int, list[str]] = {}
+        for agency_id, short in Unit.objects.exclude(short_name="").values_list(
+            "agency_id", "short_name"
+        ):
+            units.setdefault(agency_id, []).append(short)
+        busy = next((a for a in agencies if a.kind == "provincial_office"), agencies[0])
+        if any(a.pk not in clerks for a in agencies):
+            raise RuntimeError("every agency needs a clerk to register its documents")
+        return cls(agencies, registers, clerks, fields, units, types, busy)
+
+
+class IncomingMaker:
+    """Realistic metadata of one incoming document: sender, notation, type, summary, signer."""
+
+    def __init__(self, world: IncomingWorld, rng: random.Random) -> None:
+        self.w, self.rng = world, rng
+        self.type_codes = [c for c, _ in INCOMING_TYPES if c in world.types]
+        self.type_weights = [w for c, w in INCOMING_TYPES if c in world.types]
+
+    def metadata(self, agency: Any, received: datetime) -> dict[str, Any]:
+        """Return the IncomingData fields of one document received by `agency` at `received`."""
+        rng, w = self.rng, self.w
+        day = received.date()
+        code = rng.choices(self.type_codes, self.type_weights)[0]
+        document_type = w.types[code]
+        if rng.random() < 0.8:
+            sender = rng.choice(w.agencies)
+            while sender.pk == agency.pk:
+                sender = rng.choice(w.agencies)
+            sender_id, sender_name, short = sender.pk, sender.name, _notation_code(sender)
+            unit = rng.choice(w.units.get(sender.pk) or ["VP"])
+        else:
+            sender_id = None
+            sender_name, short = rng.choice(EXTERNAL_SENDERS)
+            unit = rng.choice(["VP", "KT", "TH", "NC", "KGVX", "TCCB"])
+        abbreviation = document_type.abbreviation
+        # 125/UBND-KT for a Công văn (agency and unit), 45/QĐ-SNV for a typed document.
+        notation = f"{abbreviation}-{short}" if abbreviation else f"{short}-{unit}"
+        year, quarter = day.year, (day.month - 1) // 3 + 1
+        topic = rng.choice(TOPICS).format(y=year, q=quarter, m=rng.choice([6, 9]))
+        opening = rng.choice(OPENINGS.get(code, ["Về ", "V/v "]))
+        summary = f"{opening}{topic}{rng.choice(PLACES)}"
+        field_ids = w.fields.get(agency.pk, [])
+        due = day + timedelta(days=rng.randint(3, 30)) if rng.random() < 0.55 else None
+        notes = rng.choice(["Bản sao", "Kèm theo hồ sơ", "Chuyển lãnh đạo xem"])
+        return {
+            "sender_agency_id": sender_id,
+            "sender_name": sender_name,
+            "number": str(rng.randint(1, 2500)),
+            "notation": notation[:30],
+            "document_date": day - timedelta(days=rng.choice([0, 0, 1, 1, 2, 3, 5, 7])),
+            "document_type_id": document_type.pk,
+            "field_id": rng.choice(field_ids) if field_ids and rng.random() < 0.7 else None,
+            "summary": summary[:500],
+            "signer_name": _person_name(rng),
+            "signer_position": rng.choice(SIGNER_POSITIONS),
+            "urgency": rng.choices([u for u, _ in URGENCIES], [x for _, x in URGENCIES])[0],
+            "filing_location": rng.choice(["", "", "", "Văn thư cơ quan", "Lưu hồ sơ công việc"]),
+            "due_date": due,
+            "page_count": rng.randint(1, 12) if rng.random() < 0.9 else None,
+            "notes": notes if rng.random() < 0.05 else "",
+        }
+
+
+def incoming_items(
+    world: IncomingWorld, agency: Any, n: int, *, seed: int = DEFAULT_SEED, first_number: int = 0
+) -> list[Any]:
+    """Return `n` IncomingData of documents dated in the last days, for the bulk service.
+
+    With `first_number`, the documents' own numbers run from it, so that batches never repeat
+    a stored document (which the service would refuse as a duplicate).
+    """
+    from django.utils import timezone
+
+    from vanthu.registry.incoming import IncomingData
+
+    rng = random.Random(seed)
+    maker = IncomingMaker(world, rng)
+    now = timezone.localtime()
+    items = []
+    for k in range(n):
+        values = maker.metadata(agency, now - timedelta(days=rng.randint(0, 3)))
+        values["document_date"] = min(values["document_date"], now.date())
+        if first_number:
+            values["number"] = str(first_number + k)
+        items.append(IncomingData(**values))
+    return items
+
+
+def _status(rng: random.Random, age_days: int) -> str:
+    """Handling status by age: old documents are mostly done, recent ones still open."""
+    if age_days > 45:
+        weights = [5, 4, 90, 1]
+    elif age_days > 10:
+        weights = [14, 35, 50, 1]
+    else:
+        weights = [50, 40, 10, 0]
+    return rng.choices(["registered", "in_progress", "done", "revoked"], weights)[0]
+
+
+def generate_incoming(
+    n: int = 1_000_000,
+    seed: int = DEFAULT_SEED,
+    *,
+    days: int = 730,
+    busy_share: float = 0.25,
+    verbose: bool = True,
+) -> Report:
+    """Load `n` incoming documents over the last `days` into the migrated database with COPY.
+
+    The organisation must exist (e.g. the demo data, every agency with a clerk); registers and
+    fields are created where missing. Received times fall on weekdays inside office hours
+    (5 % entered the evening before and received at 07:00, QĐ 22 Điều 10); arrival numbers
+    continue each register's counter per year in received order (1, 2, 3, … on an empty
+    register) and the counters are set to the last ones, so registrations that follow continue
+    the series. `busy_share` of the rows go to
+    the busiest agency (the provincial office), the rest by agency size. Rows are written with
+    PostgreSQL COPY, not through the service (hours at this size); no journal rows are written
+    for them (the chains stay valid; the documents have no history). Foreign keys are not
+    checked row by row during the COPY (`session_replication_role = replica`): every id comes
+    from the database, and a check query after the load counts orphans (must be 0).
+    """
+    from zoneinfo import ZoneInfo
+
+    from django.conf import settings
+    from django.db import connection, transaction
+
+    from vanthu.registry.models import IncomingDocument, RegisterCounter
+
+    if connection.vendor != "postgresql":
+        raise RuntimeError("generate_incoming() loads with PostgreSQL COPY")
+    report = Report()
+    rng = random.Random(seed)
+    tz = ZoneInfo(settings.TIME_ZONE)
+    with _timed(report, "plan"):
+        world = IncomingWorld.build()
+        maker = IncomingMaker(world, rng)
+        agencies = world.agencies
+        size = {"provincial_committee": 4, "department": 3, "district_committee": 3}
+        weights = [float(size.get(a.kind, 1)) for a in agencies]
+        busy_index = agencies.index(world.busy)
+        weights[busy_index] = 0.0
+        rest = sum(weights)
+        weights = [w * (1 - busy_share) / rest for w in weights]
+        weights[busy_index] = busy_share
+        today = datetime.now(tz).date()
+        workdays = [
+            d
+            for k in range(days, 0, -1)
+            if (d := today - timedelta(days=k)).weekday() < 5  # up to yesterday
+        ]
+        sessions = [(7 * 3600, 11.5 * 3600), (13.5 * 3600, 17 * 3600)]
+        office_seconds = sum(end - start for start, end in sessions)
+        picks = rng.choices(range(len(agencies)), weights, k=n)
+        moments: list[tuple[int, float, int]] = []
+        for agency_index in picks:
+            day_index = rng.randrange(len(workdays))
+            # 5 % entered after hours (offset -1): received at the next session, 07:00.
+            offset = -1.0 if rng.random() < 0.05 else rng.random() * office_seconds
+            moments.append((day_index, offset, agency_index))
+        moments.sort()
+    with _timed(report, "copy"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL session_replication_role = replica")
+        # Continue each register's series where it stands (the demo loader may have
+        # registered a few documents of its own already).
+        agency_of = {register_id: agency_id for agency_id, register_id in world.registers.items()}
+        numbers: dict[tuple[int, int], int] = {
+            (agency_of[register_id], year): last
+            for register_id, year, last in RegisterCounter.objects.filter(
+                register_id__in=agency_of
+            ).values_list("register_id", "year", "last_number")
+        }
+        columns = ", ".join(INCOMING_COLUMNS)
+        sql = f"COPY registry_incomingdocument ({columns}) FROM STDIN"
+        with cursor.cursor.copy(sql) as copy:
+            for day_index, offset, agency_index in moments:
+                agency = agencies[agency_index]
+                day = workdays[day_index]
+                if offset < 0:
+                    received = datetime(day.year, day.month, day.day, 7, tzinfo=tz)
+                    entered = received - timedelta(hours=rng.uniform(8, 13))
+                else:
+                    start, _end = sessions[0]
+                    seconds = start + offset
+                    if offset >= sessions[0][1] - sessions[0][0]:
+                        seconds = sessions[1][0] + offset - (sessions[0][1] - sessions[0][0])
+                    midnight = datetime(day.year, day.month, day.day, tzinfo=tz)
+                    received = entered = midnight + timedelta(seconds=seconds)
+                year = received.year
+                number = numbers[agency.pk, year] = numbers.get((agency.pk, year), 0) + 1
+                meta = maker.metadata(agency, received)
+                channel = rng.choices([c for c, _ in CHANNELS], [x for _, x in CHANNELS])[0]
+                clerk = rng.choice(world.clerks[agency.pk])
+                paper = None
+                if channel == "exchange" and rng.random() < 0.1:  # an Article 5 document
+                    paper = received + timedelta(days=rng.uniform(0.5, 3))
+                status = _status(rng, (today - day).days)
+                copy.write_row(
+                    (
+                        agency.pk, world.registers[agency.pk], year, number, entered, received,
+                        channel, meta["sender_agency_id"], meta["sender_name"], meta["number"],
+                        meta["notation"], meta["document_date"], meta["document_type_id"],
+                        meta["field_id"], meta["summary"], meta["signer_name"],
+                        meta["signer_position"], meta["urgency"], meta["filing_location"],
+                        meta["due_date"], meta["page_count"], meta["notes"], paper,
+                        clerk if paper else None, status, clerk, entered, received,
+                    )
+                )  # fmt: skip
+        counters = [
+            RegisterCounter(register_id=world.registers[agency_id], year=year, last_number=last)
+            for (agency_id, year), last in numbers.items()
+        ]
+        RegisterCounter.objects.bulk_create(
+            counters,
+            update_conflicts=True,
+            unique_fields=["register", "year"],
+            update_fields=["last_number"],
+        )
+    with _timed(report, "check"), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM registry_incomingdocument d"
+            " LEFT JOIN organizations_agency a ON a.id = d.agency_id"
+            " LEFT JOIN registry_register r ON r.id = d.register_id"
+            " LEFT JOIN organizations_person p ON p.id = d.registered_by_id"
+            " LEFT JOIN registry_documenttype t ON t.id = d.document_type_id"
+            " LEFT JOIN organizations_agency s ON s.id = d.sender_agency_id"
+            " LEFT JOIN registry_field f ON f.id = d.field_id"
+            " WHERE a.id IS NULL OR r.id IS NULL OR p.id IS NULL OR t.id IS NULL"
+            " OR (d.sender_agency_id IS NOT NULL AND s.id IS NULL)"
+            " OR (d.field_id IS NOT NULL AND f.id IS NULL)"
+        )
+        orphans = cursor.fetchone()[0]
+        if orphans:
+            raise RuntimeError(f"{orphans} generated rows point at missing records")
+    busy_rows = sum(1 for p in picks if p == busy_index)
+    report.counts = {
+        "incoming_documents": IncomingDocument.objects.count(),
+        "busiest_agency_rows": busy_rows,
+        "register_counters": len(counters),
+    }
+    if verbose:
+        print("generated incoming:", report.line(), flush=True)
+    return report
+
+
 def main() -> None:
     """Generate into the configured (empty, migrated) database; optionally verify the journal."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])

@@ -8,4 +8,5 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("vanthu.organizations.api.urls")),
     path("", include("vanthu.registry.api.urls")),
+    path("", include("vanthu.signatures.api.urls")),
 ]

@@ -312,6 +312,8 @@ SPECTACULAR_SETTINGS = {
         "OutgoingStatusEnum": "vanthu.registry.choices.OutgoingStatus",
         "IncomingStatusEnum": "vanthu.registry.choices.IncomingStatus",
         "FileRoleEnum": "vanthu.registry.choices.FileRole",
+        "SignatureStatusEnum": "vanthu.registry.choices.SignatureStatus",
+        "CheckReasonEnum": "vanthu.signatures.models.CheckReason",
     },
     # Swagger UI from the installed drf-spectacular-sidecar package: no CDN on an intranet.
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -121,6 +121,65 @@ def journal_record(
 
 
 @dataclass(frozen=True, slots=True)
+class JournalItem:
+    """One record of `journal_record_many`: the object it is about and its before/after."""
+
+    instance: models.Model
+    before: JsonDict | None = None
+    after: JsonDict | None = None
+
+
+def journal_record_many(
+    *,
+    actor: Actor,
+    action: str,
+    items: Iterable[JournalItem],
+    agency_id: int | None = None,
+) -> list[JournalEntry]:
+    """Append one record per item to one chain, locking its head once (batch imports).
+
+    The rows are exactly those `journal_record` would write one by one, in the order given
+    (consecutive `seq`, each linked to the previous hash), inserted with one `bulk_create`.
+    Like `journal_record`, it must run inside the transaction of the change it describes.
+    """
+    chain_agency = agency_id if agency_id is not None else actor.agency_id
+    key = f"agency:{chain_agency}" if chain_agency is not None else SYSTEM_CHAIN
+    entries: list[JournalEntry] = []
+    with transaction.atomic():
+        head = _locked_chain(key)
+        seq, prev_hash = head.last_seq, head.last_hash
+        actor_name = actor.name[:200]
+        for item in items:
+            instance = item.instance
+            seq += 1
+            entry = JournalEntry(
+                chain=key,
+                seq=seq,
+                created_at=timezone.now(),
+                actor_id=actor.person_id,
+                actor_name=actor_name,
+                agency_id=chain_agency,
+                ip_address=actor.ip_address,
+                action=action,
+                object_type=instance._meta.label_lower,
+                object_id=str(instance.pk),
+                object_repr=str(instance)[:300],
+                before=item.before,
+                after=item.after,
+                prev_hash=prev_hash,
+            )
+            entry.hash = prev_hash = compute_hash(entry)
+            entries.append(entry)
+        if not entries:
+            return entries
+        JournalEntry.objects.bulk_create(entries, batch_size=1000)
+        head.last_seq = seq
+        head.last_hash = prev_hash
+        head.save(update_fields=["last_seq", "last_hash"])
+    return entries
+
+
+@dataclass(frozen=True, slots=True)
 class JournalProblem:
     """One inconsistency found by `journal_verify`."""
 

@@ -97,6 +97,15 @@ def _after(key: list[tuple[str, bool, bool]], values: list[Any]) -> Q:
             same = Q(**{name: value})
         condition |= equal & later
         equal &= same
+    # The same rows bounded on the leading column alone: implied by the condition above, but a
+    # bound an index can seek to. Without it PostgreSQL cannot turn the OR into an index range
+    # and reads every earlier row of the list (linear in the depth of the page; bench/).
+    name, descending, nulls_last = key[0]
+    if values[0] is not None:
+        bound = Q(**{f"{name}__{'lte' if descending else 'gte'}": values[0]})
+        if nulls_last:
+            bound |= Q(**{f"{name}__isnull": True})
+        condition &= bound
     return condition
 
 

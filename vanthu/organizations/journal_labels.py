@@ -47,6 +47,20 @@ ACTION_LABELS: dict[str, str] = {
     "registry.outgoing.issue": "Phát hành văn bản đi",
     "registry.outgoing.send": "Ghi nhận đã gửi văn bản đi",
     "registry.paper_dispatch.complete": "Đã gửi bản giấy",
+    "registry.outgoing.files_add": "Thêm tệp văn bản đi",
+    "registry.outgoing.revoke": "Thu hồi văn bản đi",
+    "registry.field.create": "Thêm lĩnh vực",
+    "registry.field.update": "Sửa lĩnh vực",
+    "registry.exchange_policy_rule.create": "Thêm dòng bảng trao đổi văn bản",
+    "registry.exchange_policy_rule.update": "Sửa dòng bảng trao đổi văn bản",
+    "registry.exchange_policy_rule.delete": "Xóa dòng bảng trao đổi văn bản",
+    "signatures.check": "Kiểm tra chữ ký số",
+    "signatures.sign": "Ký số văn bản",
+    "signatures.signed_upload": "Nhận bản đã ký số bằng công cụ khác",
+    "signatures.agency_sign": "Ký số của cơ quan khi phát hành",
+    "signatures.preserve": "Bổ sung dấu thời gian bảo toàn chữ ký số",
+    "signatures.key.register": "Khai báo khóa ký số",
+    "signatures.key.retire": "Ngừng dùng khóa ký số",
 }
 
 # The order here is the order in which a row's fields are shown.
@@ -115,6 +129,21 @@ FIELD_LABELS: dict[str, str] = {
     "due_at": "Hạn gửi bản giấy",
     "done_at": "Đã gửi lúc",
     "files": "Tệp (mã băm SHA-256)",
+    "code": "Mã",
+    "mode": "Hình thức trao đổi",
+    "legal_basis": "Căn cứ",
+    "priority": "Thứ tự áp dụng",
+    "is_legal_normative": "Văn bản QPPL",
+    "original_required": "Nơi nhận phải lưu bản chính",
+    "revocation_reason": "Lý do thu hồi",
+    "revoked_at": "Thu hồi lúc",
+    "sha256": "Mã băm SHA-256",
+    "file": "Tệp",
+    "key": "Khóa ký số",
+    "token_label": "Nhãn token",
+    "key_label": "Nhãn khóa",
+    "subject_name": "Chủ thể chứng thư",
+    "not_after": "Hiệu lực đến",
 }
 
 _FIELD_ORDER = {name: index for index, name in enumerate(FIELD_LABELS)}

@@ -210,6 +210,13 @@ class IncomingDocument(AgencyOwnedModel):
         indexes = [
             models.Index(fields=["agency", "-received_at", "-id"], name="incoming_agency_recv_idx"),
             models.Index(fields=["agency", "status", "due_date"], name="incoming_agency_due_idx"),
+            # The list's sorts and period filter at millions of rows (bench/registers.py).
+            models.Index(fields=["agency", "document_date"], name="incoming_agency_date_idx"),
+            models.Index(
+                fields=["agency", "-year", "-arrival_number", "-id"],
+                name="incoming_agency_number_idx",
+            ),
+            models.Index(fields=["agency", "due_date", "id"], name="incoming_agency_due_sort_idx"),
             models.Index(
                 fields=["agency", "sender_name", "number", "notation", "document_date"],
                 name="incoming_duplicate_idx",

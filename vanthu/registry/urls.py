@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, include, path
 
-from vanthu.registry.views import incoming, outgoing
+from vanthu.registry.views import catalogue, incoming, outgoing
 
 app_name = "registry"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -30,6 +30,24 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "di/gui-ban-giay/<int:task_id>/xong/",
         outgoing.paper_dispatch_complete,
         name="outgoing_paper_dispatch_complete",
+    ),
+    # The catalogues: subject areas and the exchange policy of Điều 4 and 5.
+    path("danh-muc/linh-vuc/", catalogue.catalogue_fields, name="catalogue_fields"),
+    path(
+        "danh-muc/linh-vuc/<int:field_id>/",
+        catalogue.catalogue_field_edit,
+        name="catalogue_field_edit",
+    ),
+    path("danh-muc/trao-doi/", catalogue.catalogue_policy, name="catalogue_policy"),
+    path(
+        "danh-muc/trao-doi/<int:rule_id>/",
+        catalogue.catalogue_policy_rule_edit,
+        name="catalogue_policy_rule_edit",
+    ),
+    path(
+        "danh-muc/trao-doi/<int:rule_id>/xoa/",
+        catalogue.catalogue_policy_rule_delete,
+        name="catalogue_policy_rule_delete",
     ),
     # The printable register books (PDF, XLSX), NĐ 30/2020 Phụ lục IV.
     path("in-so/", include("vanthu.registry.printout_urls")),

@@ -15,12 +15,13 @@ from typing import Any
 
 from cryptography.hazmat.primitives.serialization import Encoding
 from django.conf import settings
+from django.tasks import task
 from PIL import Image, ImageDraw, ImageFont
 
 from vanthu.core.actor import Actor
 from vanthu.core.journal import journal_record, snapshot
 from vanthu.organizations.choices import Role
-from vanthu.organizations.models import Agency, RoleGrant
+from vanthu.organizations.models import Agency, Person, RoleGrant
 from vanthu.signatures.keys import TEST_MARK
 from vanthu.signatures.models import SigningKey
 from vanthu.signatures.pki import testpki_load_or_create
@@ -106,19 +107,40 @@ def _key_row(
     return row
 
 
+# The agencies of the published demo logins get their keys at once; the rest in the background.
+FIRST_AGENCIES_OF = ("lanhdao.stttt", "lanhdao.stc")
+
+
 def demo_signing_load(*, actor: Actor) -> str:
-    """Create the test CA, a token per agency and keys for the agency and its leaders."""
+    """Create the test CA and keys for the demo logins' agencies; enqueue the others' keys."""
     if not settings.TEST_PKI_DIR or not os.environ.get("SOFTHSM2_CONF"):
         return "Chưa tạo khóa ký số thử nghiệm (thiếu VANTHU_TEST_PKI_DIR hoặc SOFTHSM2_CONF)."
     started = time.monotonic()
+    first = list(
+        Person.objects.filter(username__in=FIRST_AGENCIES_OF)
+        .exclude(agency=None)
+        .values_list("agency_id", flat=True)
+    )
+    count = demo_agency_keys_create(agency_ids=first, actor=actor)
+    rest = list(Agency.objects.exclude(pk__in=first).order_by("id").values_list("pk", flat=True))
+    if rest:
+        demo_keys_task.enqueue(rest)
+    return (
+        f"Đã tạo {count} khóa ký số thử nghiệm trên SoftHSM2 (mã PIN {DEMO_TOKEN_PIN}) trong "
+        f"{time.monotonic() - started:.1f} giây; khóa của {len(rest)} cơ quan khác được tạo "
+        "trong nền."
+    )
+
+
+def demo_agency_keys_create(*, agency_ids: list[int], actor: Actor) -> int:
+    """Give each agency a token with its own key and a key for each of its leaders."""
     pki = testpki_load_or_create(Path(settings.TEST_PKI_DIR))
     conf = Path(os.environ["SOFTHSM2_CONF"])
     module = settings.PKCS11_MODULE
-    leaders: dict[int, list[RoleGrant]] = {}
-    for grant in RoleGrant.objects.filter(role=Role.LEADER).select_related("person", "position"):
-        leaders.setdefault(grant.agency_id, []).append(grant)
     count = 0
-    for agency in Agency.objects.order_by("id"):
+    for agency in Agency.objects.filter(pk__in=agency_ids).order_by("id"):
+        if SigningKey.objects.filter(agency=agency).exists():
+            continue  # idempotent: a task run twice makes no second token
         label = f"vanthu-{agency.pk}"
         softhsm_token_init(
             conf_path=conf,
@@ -140,7 +162,10 @@ def demo_signing_load(*, actor: Actor) -> str:
             image=seal_png(agency.name),
         )
         count += 1
-        for grant in leaders.get(agency.pk, []):
+        grants = RoleGrant.objects.filter(agency=agency, role=Role.LEADER).select_related(
+            "person", "position"
+        )
+        for grant in grants.order_by("id"):
             key = TokenKey(module, label, f"ca-nhan-{grant.person_id}", DEMO_TOKEN_PIN)
             cert = token_key_generate(
                 key,
@@ -159,10 +184,13 @@ def demo_signing_load(*, actor: Actor) -> str:
                 image=signature_png(grant.person_id),
             )
             count += 1
-    return (
-        f"Đã tạo {count} khóa ký số thử nghiệm trên SoftHSM2 (mã PIN {DEMO_TOKEN_PIN}) trong "
-        f"{time.monotonic() - started:.1f} giây."
-    )
+    return count
+
+
+@task()
+def demo_keys_task(agency_ids: list[int]) -> int:
+    """Background task of the demo: the test keys of the remaining agencies."""
+    return demo_agency_keys_create(agency_ids=agency_ids, actor=Actor.system("vanthu demo"))
 
 
 def on_demo_data_loaded(sender: object, *, actor: Actor, **kwargs: Any) -> str:

@@ -179,7 +179,13 @@ def test_one_journal_record_per_created_object_and_the_chain_verifies():
     )
     # Other apps add their own sample data (the demo_data_loaded hook) with journals of their own.
     directory = JournalEntry.objects.filter(
-        action__in=["agency.create", "unit.create", "position.create", "person.create", "role_grant.add"]
+        action__in=[
+            "agency.create",
+            "unit.create",
+            "position.create",
+            "person.create",
+            "role_grant.add",
+        ]
     )
     assert directory.count() == summary.journal_entries == created
     assert set(directory.values_list("actor_name", flat=True)) == {"kiểm thử"}

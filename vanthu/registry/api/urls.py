@@ -7,11 +7,11 @@ checks that it covers each (route, method) pair.
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from vanthu.registry.api import outgoing_views, views
+from vanthu.registry.api import catalogue_views, outgoing_views, views
 
 router = SimpleRouter(use_regex_path=False)
 router.register("document-types", views.DocumentTypeViewSet, basename="document-type")
-router.register("fields", views.FieldViewSet, basename="field")
+router.register("fields", catalogue_views.FieldViewSet, basename="field")
 router.register("registers", views.RegisterViewSet, basename="register")
 router.register("incoming-documents", views.IncomingDocumentViewSet, basename="incoming-document")
 router.register(

@@ -149,20 +149,6 @@ class DocumentTypeViewSet(RegistryViewSet):
 
 @extend_schema_view(
     list=extend_schema(
-        summary="List the acting agency's subject areas",
-        responses={200: s.FieldSerializer(many=True), **LIST_ERRORS},
-    )
-)
-@extend_schema(tags=["Registers"])
-class FieldViewSet(RegistryViewSet):
-    """Subject areas (lĩnh vực) of the acting agency."""
-
-    def list(self, request: Request) -> Response:
-        return self._page(selectors.field_list(actor=self.actor), s.FieldSerializer)
-
-
-@extend_schema_view(
-    list=extend_schema(
         summary="List the acting agency's registers",
         parameters=[s.RegisterListQuerySerializer],
         responses={200: s.RegisterSerializer(many=True), **LIST_ERRORS},

@@ -157,6 +157,9 @@ class Policy(Enum):
     CREATE = "create"  # in the acting agency's register: its clerks succeed, others 403
     CLERK_WRITE = "clerk_write"  # A's clerk succeeds, A's others 403, outsiders 404
     ADMIN_WRITE = "admin_write"  # A's administrator succeeds, A's others 403, outsiders 404
+    # The catalogue of subject areas: an agency's clerks and administrators edit it.
+    CATALOGUE_CREATE = "catalogue_create"  # in the acting agency: clerks and admins, others 403
+    CATALOGUE_WRITE = "catalogue_write"  # A's clerk and admin succeed, A's others 403, B's 404
 
 
 @dataclass(frozen=True)
@@ -169,6 +172,7 @@ class Targets:
     issued: OutgoingDocument
     task: PaperDispatchTask
     rule: ExchangePolicyRule
+    field: Field
 
 
 @dataclass(frozen=True)
@@ -215,6 +219,23 @@ def _rule_body(cast: Any, t: Targets) -> dict[str, Any]:
 ROWS: tuple[Row, ...] = (
     Row("document-types-list", "document-type-list", "get", Policy.SHARED_READ),
     Row("fields-list", "field-list", "get", Policy.LIST),
+    Row(
+        "fields-create",
+        "field-list",
+        "post",
+        Policy.CATALOGUE_CREATE,
+        body=lambda c, t: {"name": "Tài nguyên và môi trường", "code": "TNMT"},
+        success=201,
+    ),
+    Row("fields-get", "field-detail", "get", Policy.A_READ, args=lambda c, t: (t.field.pk,)),
+    Row(
+        "fields-patch",
+        "field-detail",
+        "patch",
+        Policy.CATALOGUE_WRITE,
+        args=lambda c, t: (t.field.pk,),
+        body=lambda c, t: {"name": "Chuyển đổi số", "is_active": False},
+    ),
     Row("registers-list", "register-list", "get", Policy.LIST),
     Row("incoming-list", "incoming-document-list", "get", Policy.LIST),
     Row(
@@ -384,11 +405,17 @@ def expected_status(row: Row, persona: str) -> int:
             if persona not in OPENS_A:
                 return 404
             return row.success if persona in {"agency_admin", "system_admin"} else 403
+        case Policy.CATALOGUE_CREATE:
+            return row.success if persona in CLERKS | {"agency_admin", "outsider_admin"} else 403
+        case Policy.CATALOGUE_WRITE:
+            if persona not in OPENS_A:
+                return 404
+            return row.success if persona in {"clerk", "agency_admin", "system_admin"} else 403
     raise AssertionError(row.policy)
 
 
 def _targets(cast: Any) -> Targets:
-    Field.objects.create(agency=cast.agency_a, name="Công nghệ thông tin")
+    field = Field.objects.create(agency=cast.agency_a, name="Công nghệ thông tin")
     document = register_incoming(cast)
     draft = create_outgoing(cast)
     issued = issue_outgoing(cast, create_outgoing(cast))
@@ -409,6 +436,7 @@ def _targets(cast: Any) -> Targets:
         issued=issued,
         task=PaperDispatchTask.objects.get(document=to_province),
         rule=ExchangePolicyRule.objects.filter(agency=cast.agency_a).first(),  # type: ignore[arg-type]
+        field=field,
     )
 
 
@@ -423,6 +451,7 @@ def state() -> dict[str, Any]:
         PaperDispatchTask,
         ExchangePolicyRule,
         DocumentFile,
+        Field,
     )
     values: dict[str, Any] = {"journal": JournalEntry.objects.count()}
     for model in models:
@@ -473,7 +502,7 @@ def test_isolation_matrix(cast, row: Row, persona: str):
         new_rows = JournalEntry.objects.order_by("-id")[: after["journal"] - before["journal"]]
         assert new_rows
         assert {r.actor_id for r in new_rows} == {person.pk}
-    if row.policy is Policy.CREATE and expected == row.success:
+    if row.policy in (Policy.CREATE, Policy.CATALOGUE_CREATE) and expected == row.success:
         # created in the persona's own agency, never in agency A for an outsider
         assert person is not None
         assert response.json()["agency"] == person.agency_id

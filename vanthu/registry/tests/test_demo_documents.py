@@ -73,11 +73,12 @@ class Loaded:
 
 
 @pytest.fixture(scope="module")
-def loaded(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Loaded]:
+def loaded(django_db_setup, django_db_blocker, _files_location) -> Iterator[Loaded]:
     """Load the organisations demo, then the sample documents, once; undo both afterwards."""
+    # The session's file folder (root conftest), which every test of the module reads.
     storage = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(tmp_path_factory.mktemp("demo-files"))},
+        "OPTIONS": {"location": _files_location},
     }
     # The registers app may already listen to the signal (apps.py); load explicitly to time it.
     was_connected = demo_data_loaded.disconnect(dispatch_uid="registry.demo")

@@ -27,7 +27,7 @@ from vanthu.signatures.outgoing import (
     outgoing_document_sign,
     outgoing_document_signed_upload,
 )
-from vanthu.signatures.tests.conftest import TOKEN_PIN, make_pdf, pdfsig
+from vanthu.signatures.tests.fixtures import TOKEN_PIN, make_pdf, pdfsig
 
 pytestmark = pytest.mark.django_db
 
@@ -173,7 +173,7 @@ def test_signing_twice_or_after_issue_is_refused(cast, signing):
 
 def test_a_text_signed_elsewhere_is_taken_only_once_it_verifies(cast, signing, leader, other_pki):
     from vanthu.signatures.signing import sign_as_signer
-    from vanthu.signatures.tests.conftest import issue
+    from vanthu.signatures.tests.fixtures import issue
 
     document = _draft(cast)
     actor = cast.actor(cast.leader)

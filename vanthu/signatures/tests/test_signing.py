@@ -17,7 +17,7 @@ from vanthu.signatures.signing import (
 )
 from vanthu.signatures.validation import pdf_validate, validation_context_for
 
-from .conftest import AGENCY, SIGNER, TITLE, make_pdf, pdfsig
+from .fixtures import AGENCY, SIGNER, TITLE, make_pdf, pdfsig
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from vanthu.signatures.signing import SigningError, sign_as_agency, sign_as_sign
 from vanthu.signatures.tokens import open_signer, token_certificate, token_key_generate
 from vanthu.signatures.validation import pdf_validate
 
-from .conftest import AGENCY, SIGNER, TITLE, pdfsig
+from .fixtures import AGENCY, SIGNER, TITLE, pdfsig
 
 
 def test_certificate_on_token_matches_the_token_key(token_keys, pki):

@@ -12,7 +12,7 @@ from vanthu.signatures.signing import SigningError, sign_as_signer
 from vanthu.signatures.tsa import TIMESTAMP_REPLY_TYPE, timestamp_reply, timestamper_for
 from vanthu.signatures.validation import pdf_validate
 
-from .conftest import SIGNER, TITLE
+from .fixtures import SIGNER, TITLE
 
 
 @pytest.fixture(scope="module")
@@ -175,7 +175,7 @@ def test_b_lt_signer_then_agency_as_the_service_does(draft, leader, agency, pki,
     from vanthu.signatures.signing import sign_as_agency
     from vanthu.signatures.validation import validation_context_for
 
-    from .conftest import pdfsig
+    from .fixtures import pdfsig
 
     def context():
         return validation_context_for([pki.root_cert], crls=[testpki_crl(pki)])

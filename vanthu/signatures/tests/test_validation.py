@@ -24,7 +24,7 @@ from vanthu.signatures.validation import (
     pdf_validate,
 )
 
-from .conftest import AGENCY, SIGNER, TITLE, issue, make_pdf
+from .fixtures import AGENCY, SIGNER, TITLE, issue, make_pdf
 
 SUMMARY_VALID = re.compile(
     r"^Hợp lệ — ký bởi Nguyễn Văn A, Giám đốc, Sở Thông tin và Truyền thông, "

@@ -139,6 +139,11 @@ class Command(BaseCommand):
         # STATIC_ROOT keeps whitenoise from warning about it on every start.
         settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
         connections.close_all()  # the children open their own
+        # The demo's own RFC 3161 timestamp authority (served by the web process itself).
+        target = "127.0.0.1" if host in ("0.0.0.0", "") else host  # noqa: S104
+        os.environ.setdefault(
+            "VANTHU_TSA_URL", f"http://{bind_address(target, port)}/dich-vu/tem-thoi-gian/"
+        )
         self._run(host, port, options["web_workers"])
 
     def _prepare_database(self) -> None:

@@ -1,4 +1,4 @@
-"""Fixtures for the signature library: a test PKI, PDFs, images, a SoftHSM2 token, NSS trust.
+"""Shared fixtures of the signature tests (a pytest plugin, see the root conftest.py): a test PKI,
 
 Everything heavy is session-scoped: RSA keys take a while to generate. SoftHSM2 gets its own
 configuration in a session temp directory; ``SOFTHSM2_CONF`` is set for the whole session
