@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from cryptography import x509
@@ -9,9 +10,11 @@ from django.conf import settings
 from pyhanko.sign.timestamps import TimeStamper
 from pyhanko_certvalidator import ValidationContext
 
-from vanthu.signatures.pki import TestPki, testpki_load_or_create
+from vanthu.signatures.pki import TestPki, testpki_crl, testpki_load_or_create
 from vanthu.signatures.tsa import timestamper_for
 from vanthu.signatures.validation import certificates_load_pem_dir, validation_context_for
+
+CRL_REISSUE_SECONDS = 24 * 3600
 
 
 def trust_roots() -> list[x509.Certificate]:
@@ -40,10 +43,18 @@ def offline_crls() -> list[bytes]:
 
 
 def local_pki() -> TestPki | None:
-    """Return the demo's test CA when one is configured (VANTHU_TEST_PKI_DIR), else None."""
+    """Return the demo's test CA when one is configured (VANTHU_TEST_PKI_DIR), else None.
+
+    Its CRL is issued again once a day, so the demo checks revocation offline for as long as it
+    runs (a CRL is current for a week).
+    """
     if not settings.TEST_PKI_DIR:
         return None
-    return testpki_load_or_create(Path(settings.TEST_PKI_DIR))
+    pki = testpki_load_or_create(Path(settings.TEST_PKI_DIR))
+    crl = pki.crl_path
+    if not crl.exists() or time.time() - crl.stat().st_mtime > CRL_REISSUE_SECONDS:
+        testpki_crl(pki)
+    return pki
 
 
 def timestamper() -> TimeStamper | None:
