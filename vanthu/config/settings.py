@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "vanthu.organizations",
     "vanthu.registry",
     "vanthu.signatures",
+    "vanthu.workflow",
 ]
 
 MIDDLEWARE = [
