@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("vanthu.organizations.api.urls")),
     path("", include("vanthu.registry.api.urls")),
     path("", include("vanthu.signatures.api.urls")),
+    path("", include("vanthu.workflow.api_urls")),
 ]

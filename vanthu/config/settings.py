@@ -315,6 +315,12 @@ SPECTACULAR_SETTINGS = {
         "FileRoleEnum": "vanthu.registry.choices.FileRole",
         "SignatureStatusEnum": "vanthu.registry.choices.SignatureStatus",
         "CheckReasonEnum": "vanthu.signatures.models.CheckReason",
+        "AssignmentRoleEnum": "vanthu.workflow.choices.AssignmentRole",
+        "AssignmentStateEnum": "vanthu.workflow.choices.AssignmentState",
+        "SubmissionStateEnum": "vanthu.workflow.choices.SubmissionState",
+        "ExtensionStateEnum": "vanthu.workflow.choices.ExtensionState",
+        "DraftStateEnum": "vanthu.workflow.choices.DraftState",
+        "NotificationKindEnum": "vanthu.workflow.choices.NotificationKind",
     },
     # Swagger UI from the installed drf-spectacular-sidecar package: no CDN on an intranet.
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/v1/", include("vanthu.config.api_urls")),
     path("van-ban/", include("vanthu.registry.urls")),
     path("chu-ky-so/", include("vanthu.signatures.urls")),
+    path("xu-ly/", include("vanthu.workflow.urls")),
     # The demo's RFC 3161 timestamp authority (404 unless a test CA is configured).
     path("dich-vu/tem-thoi-gian/", timestamp_authority, name="timestamp_authority"),
     path("", include("vanthu.organizations.urls")),

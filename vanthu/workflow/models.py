@@ -221,8 +221,13 @@ class ReviewRoute(AgencyOwnedModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["agency", "document_type"],
-                name="review_route_unique",
-                nulls_distinct=False,
+                condition=Q(document_type__isnull=False),
+                name="review_route_unique_per_type",
+            ),
+            models.UniqueConstraint(
+                fields=["agency"],
+                condition=Q(document_type__isnull=True),
+                name="review_route_unique_default",
             ),
         ]
 

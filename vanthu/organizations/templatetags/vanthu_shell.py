@@ -43,6 +43,7 @@ class Shell:
 # (label, URL name, URL names that mark the entry active, who sees it)
 _ENTRIES: list[tuple[str, str, str, str]] = [
     ("Tổng quan", "dashboard", "dashboard", "everyone"),
+    ("Việc của tôi", "workflow:my_work", "workflow:my_work", "staff"),
     ("Văn bản đến", "registry:incoming_list", "registry:incoming_", "staff"),
     ("Văn bản đi", "registry:outgoing_list", "registry:outgoing_", "staff"),
     ("Đơn vị", "staff:unit_list", "staff:unit_", "staff"),

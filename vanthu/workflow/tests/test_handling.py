@@ -71,7 +71,7 @@ def test_clerk_leader_unit_head_specialist_path_closes_the_document(cast):
     assert submission.is_urgent
     assert Notification.objects.get(person=cast.leader).is_urgent
     # when the leader directs: the unit leads, the specialist co-handles, the archivist is told
-    lead, co, info = h.direction_give(
+    lead, _co, info = h.direction_give(
         actor=cast.actor(cast.leader),
         submission_id=submission.pk,
         note="Phòng BCVT chủ trì; báo cáo trước hạn.",
