@@ -10,6 +10,8 @@ import shutil
 import pytest
 
 from conftest import require_component
+from vanthu.signatures.keys import KeyData, signing_key_register
+from vanthu.signatures.tests.fixtures import TOKEN_PIN
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # The network is closed here: without these flags Chromium keeps retrying refused connections.
@@ -37,3 +39,36 @@ def browser_context_args(browser_context_args):
         "timezone_id": "Asia/Ho_Chi_Minh",
         "viewport": {"width": 1280, "height": 900},
     }
+
+
+AGENCY_PIN_ENV = "VANTHU_BROWSER_AGENCY_PIN"
+
+
+@pytest.fixture
+def keys(cast, settings, pki, token_keys, monkeypatch, signature_png, seal_png):
+    """Declare SoftHSM2 keys: the leader's (PIN typed in the page) and the agency's (PIN from
+    the environment, as a server keeps it)."""
+    settings.TEST_PKI_DIR = str(pki.directory)
+    settings.TSA_URL = ""
+    monkeypatch.setenv(AGENCY_PIN_ENV, TOKEN_PIN)
+    admin = cast.actor(cast.agency_admin)
+    signing_key_register(
+        actor=admin,
+        data=KeyData(
+            token_label=token_keys["leader"].token_label,
+            key_label=token_keys["leader"].key_label,
+            pin=TOKEN_PIN,
+            person_id=cast.leader.pk,
+            image=signature_png,
+        ),
+    )
+    signing_key_register(
+        actor=admin,
+        data=KeyData(
+            token_label=token_keys["agency"].token_label,
+            key_label=token_keys["agency"].key_label,
+            pin=TOKEN_PIN,
+            pin_env=AGENCY_PIN_ENV,
+            image=seal_png,
+        ),
+    )

@@ -15,12 +15,9 @@ from vanthu.organizations.tests.factories import DEFAULT_PASSWORD
 from vanthu.registry.choices import FileRole
 from vanthu.registry.models import DocumentFile, DocumentType
 from vanthu.registry.outgoing import OutgoingData, RecipientData, outgoing_document_create
-from vanthu.signatures.keys import KeyData, signing_key_register
 from vanthu.signatures.tests.fixtures import SIGNER, TITLE, TOKEN_PIN, make_pdf
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-AGENCY_PIN_ENV = "VANTHU_BROWSER_AGENCY_PIN"
 
 
 def _run_worker() -> None:
@@ -60,34 +57,6 @@ def _sign_in(page: Page, base_url: str, path: str, username: str) -> None:
     page.get_by_label("Tên đăng nhập").fill(username)
     page.get_by_label("Mật khẩu").fill(DEFAULT_PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
-
-
-@pytest.fixture
-def keys(cast, settings, pki, token_keys, monkeypatch, signature_png, seal_png):
-    settings.TEST_PKI_DIR = str(pki.directory)
-    settings.TSA_URL = ""
-    monkeypatch.setenv(AGENCY_PIN_ENV, TOKEN_PIN)
-    admin = cast.actor(cast.agency_admin)
-    signing_key_register(
-        actor=admin,
-        data=KeyData(
-            token_label=token_keys["leader"].token_label,
-            key_label=token_keys["leader"].key_label,
-            pin=TOKEN_PIN,
-            person_id=cast.leader.pk,
-            image=signature_png,
-        ),
-    )
-    signing_key_register(
-        actor=admin,
-        data=KeyData(
-            token_label=token_keys["agency"].token_label,
-            key_label=token_keys["agency"].key_label,
-            pin=TOKEN_PIN,
-            pin_env=AGENCY_PIN_ENV,
-            image=seal_png,
-        ),
-    )
 
 
 def test_leader_signs_clerk_issues_receiver_sees_valid_signer(page: Page, live_server, cast, keys):

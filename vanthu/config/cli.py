@@ -29,6 +29,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "signatures",
         "Kiểm tra lại chữ ký số đã lưu, bổ sung dấu thời gian trước khi chứng thư hết hạn",
     ),
+    "workflow": (
+        "workflow",
+        "Quét hạn xử lý (scan): báo sắp đến hạn, quá hạn; gửi lại thư thông báo",
+    ),
     "createsuperuser": ("createsuperuser", "Tạo tài khoản quản trị hệ thống đầu tiên"),
     "django-check": ("check", "Lệnh `check` gốc của Django (kiểm tra cấu hình)"),
 }

@@ -275,6 +275,9 @@ OFFICE_SESSIONS = [
         for part in env.list("VANTHU_OFFICE_SESSIONS", default=["07:00-11:30", "13:30-17:00"])
     )
 ]
+# Handling that is "due soon": at most this many working days before its due date (the
+# deadline notices of workflow/scan.py and the monitoring pages; 1 = the working day before).
+DUE_SOON_WORKING_DAYS = env.int("VANTHU_DUE_SOON_WORKING_DAYS", default=1)
 
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -45,7 +45,7 @@ from vanthu.registry.numbering import number_take
 from vanthu.registry.permissions import can_register, can_view_documents
 from vanthu.registry.policy import exchange_mode_for
 from vanthu.registry.registers import register_for, registers_ensure_defaults
-from vanthu.registry.signals import outgoing_issuing
+from vanthu.registry.signals import outgoing_issue_checking, outgoing_issuing
 from vanthu.registry.stored_files import Saved, document_file_store, stored_files_remove
 
 logger = logging.getLogger(__name__)
@@ -492,6 +492,7 @@ def outgoing_document_issue(
         document = _locked(actor, document_id)
         if document.status != OutgoingStatus.DRAFT:
             raise InvalidTransition("Văn bản đã được cấp số, không cấp số lần nữa.")
+        outgoing_issue_checking.send(sender=OutgoingDocument, document=document, actor=actor)
         today = timezone.localdate()
         day = document_date or today
         if day > today:

@@ -9,6 +9,11 @@ from django.dispatch import Signal
 # `file: DocumentFile`. The signatures app checks PDFs; search will index the text.
 document_file_stored = Signal()
 
+# Sent when an outgoing document is about to be issued, before its number is taken, with
+# `document: OutgoingDocument` and `actor`. A receiver refuses the issue by raising (the
+# workflow app refuses a draft not yet approved), so nothing is signed or numbered in vain.
+outgoing_issue_checking = Signal()
+
 # Sent while an outgoing document is issued, after its number and notation are set and before
 # it is saved, with `document: OutgoingDocument` and `actor`. The signatures app refuses the
 # issue without the signer's signature and applies the agency's (QĐ 22 Điều 3.3, 6.2.a).

@@ -2,7 +2,13 @@
 
 from django.urls import URLPattern, URLResolver
 
+from vanthu.workflow.api_drafting import router as drafting_router
 from vanthu.workflow.api_handling import router as handling_router
+from vanthu.workflow.api_inbox import router as inbox_router
 
 app_name = "workflow-api"
-urlpatterns: list[URLPattern | URLResolver] = [*handling_router.urls]
+urlpatterns: list[URLPattern | URLResolver] = [
+    *handling_router.urls,
+    *drafting_router.urls,
+    *inbox_router.urls,
+]

@@ -8,6 +8,17 @@ class WorkflowConfig(AppConfig):
 
     def ready(self) -> None:
         from vanthu.registry.detail_panels import detail_panel_register
+        from vanthu.registry.signals import outgoing_issue_checking, outgoing_issuing
+        from vanthu.workflow.drafting import (
+            ISSUE_CHECK_DISPATCH_UID,
+            ISSUE_DISPATCH_UID,
+            on_outgoing_issue_checking,
+            on_outgoing_issuing,
+        )
         from vanthu.workflow.views_handling import handling_panel
 
         detail_panel_register("incoming", "workflow", handling_panel, order=5)
+        outgoing_issue_checking.connect(
+            on_outgoing_issue_checking, dispatch_uid=ISSUE_CHECK_DISPATCH_UID
+        )
+        outgoing_issuing.connect(on_outgoing_issuing, dispatch_uid=ISSUE_DISPATCH_UID)

@@ -2,6 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
+from vanthu.workflow import urls_drafting, urls_inbox
 from vanthu.workflow import views_handling as views
 
 app_name = "workflow"
@@ -12,4 +13,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("trinh/<int:submission_id>/chi-dao/", views.direct, name="direct"),
     path("giao/<int:assignment_id>/<slug:action>/", views.act, name="act"),
     path("gia-han/<int:request_id>/", views.decide_extension, name="decide_extension"),
+    *urls_drafting.urlpatterns,
+    *urls_inbox.urlpatterns,
 ]

@@ -46,6 +46,7 @@ _ENTRIES: list[tuple[str, str, str, str]] = [
     ("Việc của tôi", "workflow:my_work", "workflow:my_work", "staff"),
     ("Văn bản đến", "registry:incoming_list", "registry:incoming_", "staff"),
     ("Văn bản đi", "registry:outgoing_list", "registry:outgoing_", "staff"),
+    ("Dự thảo", "workflow:draft_mine", "workflow:draft_", "staff"),
     ("Đơn vị", "staff:unit_list", "staff:unit_", "staff"),
     ("Cán bộ", "staff:person_list", "staff:person_", "staff"),
     ("Chức vụ", "staff:position_list", "staff:position_", "admin"),

@@ -173,11 +173,22 @@ class Command(BaseCommand):
             preload=True,
         )
         worker_argv = [sys.executable, "-m", "vanthu.config.cli", "worker"]
+        # The periodic deadline scan (due soon, overdue), every 15 minutes as in production.
+        scan_argv = [
+            sys.executable,
+            "-m",
+            "vanthu.config.cli",
+            "workflow",
+            "scan",
+            "--every",
+            "900",
+        ]
         children: dict[str, subprocess.Popen[bytes]] = {}
         try:
             for name, argv in (
                 ("Máy chủ web (gunicorn)", web_argv),
                 ("Tiến trình nền", worker_argv),
+                ("Quét hạn xử lý", scan_argv),
             ):
                 # Own process group: Ctrl+C reaches only us, and we stop the children in order.
                 children[name] = subprocess.Popen(  # noqa: S603 - fixed arguments
