@@ -4,32 +4,20 @@ from __future__ import annotations
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import include, path, reverse
+from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from vanthu.config.urls import urlpatterns as site_urlpatterns
 from vanthu.registry.models import DocumentFile, DocumentType
 from vanthu.registry.tests.factories import pdf_bytes
-from vanthu.workflow import api_drafting, api_urls
 from vanthu.workflow.models import DraftReview, ReviewRoute
-from vanthu.workflow.tests.test_drafting import (  # noqa: F401 - a fixture
+from vanthu.workflow.tests.test_drafting import (
     docx_bytes,
-    issue_hook,
     state_of,
     submitted,
 )
 
-# The lead adds api_drafting's routes to vanthu.workflow.api_urls; until then the tests do.
-_api_patterns = list(api_urls.urlpatterns)
-if not any(getattr(p, "name", "") == "draft-list" for p in _api_patterns):
-    _api_patterns += api_drafting.urlpatterns
-urlpatterns = [
-    path("api/v1/", include((_api_patterns, "workflow-api"))),
-    *site_urlpatterns,
-]
-
-pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
+pytestmark = pytest.mark.django_db
 
 
 def _api(person) -> APIClient:
@@ -177,7 +165,7 @@ def test_the_schema_tags_drafting(cast, client):
     client.force_login(cast.system_admin)
     from drf_spectacular.generators import SchemaGenerator
 
-    schema = SchemaGenerator(patterns=urlpatterns).get_schema(request=None, public=True)
+    schema = SchemaGenerator().get_schema(request=None, public=True)
     tagged = [
         op
         for item in schema["paths"].values()

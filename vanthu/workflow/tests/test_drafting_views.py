@@ -4,31 +4,19 @@ from __future__ import annotations
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import include, path, reverse
+from django.urls import reverse
 
-from vanthu.config.urls import urlpatterns as site_urlpatterns
 from vanthu.registry.models import DocumentFile, DocumentType
 from vanthu.registry.tests.factories import pdf_bytes
-from vanthu.workflow import urls as workflow_urls
 from vanthu.workflow.choices import DraftState
 from vanthu.workflow.models import DraftReview, ReviewRoute, Step
-from vanthu.workflow.tests.test_drafting import (  # noqa: F401 - a fixture
+from vanthu.workflow.tests.test_drafting import (
     docx_bytes,
-    issue_hook,
     new_draft,
     submitted,
 )
 
-# The lead includes urls_drafting in vanthu.workflow.urls; until then the tests add it there.
-_workflow = list(workflow_urls.urlpatterns)
-if not any(getattr(p, "name", "") == "draft_detail" for p in _workflow):
-    _workflow.append(path("", include("vanthu.workflow.urls_drafting")))
-urlpatterns = [
-    path("xu-ly/", include((_workflow, "workflow"))),
-    *[p for p in site_urlpatterns if str(getattr(p, "pattern", "")) != "xu-ly/"],
-]
-
-pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
+pytestmark = pytest.mark.django_db
 
 
 def _form(**overrides):

@@ -7,50 +7,16 @@ from datetime import timedelta
 import pytest
 from django.template import Context, Template
 from django.test import RequestFactory
-from django.urls import URLResolver, include, path, resolve, reverse
-from django.urls.exceptions import Resolver404
+from django.urls import reverse
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from vanthu.config import urls as root_urls
-from vanthu.workflow import api_inbox, urls_inbox, views_inbox
+from vanthu.workflow import views_inbox
 from vanthu.workflow.choices import NotificationKind
 from vanthu.workflow.models import Notification
 
-# --- URL configuration --------------------------------------------------------------------
-# The inbox routes as the project mounts them (namespace "workflow" under /xu-ly/, the API
-# under /api/v1/); where the project's configuration does not mount them yet, this module adds
-# them the same way, so the tests hold before and after the lead's include.
-
-
-def _resolves_to(url: str, view: object) -> bool:
-    try:
-        match = resolve(url, urlconf=root_urls)
-    except Resolver404:
-        return False
-    return getattr(match.func, "cls", match.func) is view or match.func is view
-
-
-def _urlpatterns() -> list[object]:
-    patterns: list[object] = list(root_urls.urlpatterns)
-    if not _resolves_to("/xu-ly/thong-bao/", views_inbox.inbox):
-        merged = False
-        for index, pattern in enumerate(patterns):
-            if isinstance(pattern, URLResolver) and pattern.namespace == "workflow":
-                routes = [*pattern.url_patterns, *urls_inbox.urlpatterns]
-                patterns[index] = path(str(pattern.pattern), include((routes, "workflow")))
-                merged = True
-        if not merged:
-            patterns.insert(0, path("xu-ly/", include((urls_inbox.urlpatterns, "workflow"))))
-    if not _resolves_to("/api/v1/notifications/", api_inbox.NotificationViewSet):
-        patterns.insert(0, path("api/v1/", include(api_inbox.urlpatterns)))
-    return patterns
-
-
-urlpatterns = _urlpatterns()
-
-pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
+pytestmark = pytest.mark.django_db
 
 OTHERS = (
     "clerk",
