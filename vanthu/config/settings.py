@@ -332,28 +332,30 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Mail -----------------------------------------------------------------------------------
+# VANTHU_EMAIL_BACKEND: how mail leaves. Default: SMTP; in demo mode, files under
+# $VANTHU_VAR_DIR/mail (one .log file per connection), since a demo machine has no mail server.
 # VANTHU_SMTP_HOST / _PORT / _USER / _PASSWORD / _TLS: the SMTP server that sends notifications.
-MAILERS = {
-    "default": {
-        "BACKEND": env.str(
-            "VANTHU_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend"
-        ),
-        "OPTIONS": (
-            {
-                "host": env.str("VANTHU_SMTP_HOST", default="127.0.0.1"),
-                "port": env.int("VANTHU_SMTP_PORT", default=25),
-                "username": env.str("VANTHU_SMTP_USER", default=""),
-                "password": env.str("VANTHU_SMTP_PASSWORD", default=""),
-                "use_tls": env.bool("VANTHU_SMTP_TLS", default=False),
-                "timeout": 30,
-            }
-            if env.str(
-                "VANTHU_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend"
-            ).endswith("smtp.EmailBackend")
-            else {}
-        ),
+EMAIL_BACKEND_NAME = env.str(
+    "VANTHU_EMAIL_BACKEND",
+    default=(
+        "django.core.mail.backends.filebased.EmailBackend"
+        if DEMO
+        else "django.core.mail.backends.smtp.EmailBackend"
+    ),
+)
+_MAIL_OPTIONS: dict[str, object] = {}
+if EMAIL_BACKEND_NAME.endswith("smtp.EmailBackend"):
+    _MAIL_OPTIONS = {
+        "host": env.str("VANTHU_SMTP_HOST", default="127.0.0.1"),
+        "port": env.int("VANTHU_SMTP_PORT", default=25),
+        "username": env.str("VANTHU_SMTP_USER", default=""),
+        "password": env.str("VANTHU_SMTP_PASSWORD", default=""),
+        "use_tls": env.bool("VANTHU_SMTP_TLS", default=False),
+        "timeout": 30,
     }
-}
+elif EMAIL_BACKEND_NAME.endswith("filebased.EmailBackend"):
+    _MAIL_OPTIONS = {"file_path": str(VAR_DIR / "mail")}
+MAILERS = {"default": {"BACKEND": EMAIL_BACKEND_NAME, "OPTIONS": _MAIL_OPTIONS}}
 DEFAULT_FROM_EMAIL = env.str("VANTHU_FROM_EMAIL", default="vanthu@localhost")
 
 # --- Digital signatures (ADR 0014) ----------------------------------------------------------
