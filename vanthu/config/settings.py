@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "vanthu.registry",
     "vanthu.signatures",
     "vanthu.workflow",
+    "vanthu.exchange",
 ]
 
 MIDDLEWARE = [

@@ -28,7 +28,7 @@ from vanthu.core.errors import (
 from vanthu.core.journal import journal_record, snapshot
 from vanthu.core.text import AmbiguousEncoding, fold, normalize_text
 from vanthu.organizations.models import Agency
-from vanthu.registry.choices import FileRole, IntakeChannel, RegisterKind, Urgency
+from vanthu.registry.choices import FileRole, IncomingStatus, IntakeChannel, RegisterKind, Urgency
 from vanthu.registry.files import StoredUpload, scan_to_pdf, upload_inspect
 from vanthu.registry.models import DocumentType, Field, IncomingDocument
 from vanthu.registry.numbering import number_take
@@ -314,9 +314,43 @@ def incoming_paper_copy_record(*, actor: Actor, document_id: int) -> IncomingDoc
     return document
 
 
+def incoming_document_revoke(*, actor: Actor, document_id: int, reason: str) -> IncomingDocument:
+    """Take a document out of use at its sender's request; its metadata and files stay.
+
+    QĐ 28/2018/QĐ-TTg Điều 9: on a revocation the receiver stops using the document and tells
+    the sender; the register keeps its line (the number is not reused) as NĐ 30/2020 requires.
+    """
+    text = normalize_text(reason or "", field="reason").strip()
+    if not text:
+        raise ValidationFailed(INVALID, fields={"reason": ["Cần ghi lý do thu hồi."]})
+    with transaction.atomic():
+        document = IncomingDocument.objects.select_for_update().filter(pk=document_id).first()
+        if document is None or not can_view_documents(actor, document.agency_id):
+            raise NotFound(NOT_FOUND)
+        if not can_register(actor, document.agency_id):
+            raise PermissionDenied(DENIED)
+        if document.status == IncomingStatus.REVOKED:
+            raise InvalidTransition("Văn bản đến đã được thu hồi.")
+        before = snapshot(document)
+        document.status = IncomingStatus.REVOKED
+        notes = f"Thu hồi theo yêu cầu nơi gửi: {text}"
+        document.notes = f"{document.notes}\n{notes}".strip()[:500]
+        document.save(update_fields=["status", "notes", "updated_at"])
+        journal_record(
+            actor=actor,
+            action="registry.incoming.revoke",
+            instance=document,
+            agency_id=document.agency_id,
+            before=before,
+            after=snapshot(document),
+        )
+    return document
+
+
 __all__ = [
     "IncomingData",
     "incoming_document_register",
+    "incoming_document_revoke",
     "incoming_duplicates_find",
     "incoming_paper_copy_record",
 ]

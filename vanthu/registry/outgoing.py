@@ -45,7 +45,12 @@ from vanthu.registry.numbering import number_take
 from vanthu.registry.permissions import can_register, can_view_documents
 from vanthu.registry.policy import exchange_mode_for
 from vanthu.registry.registers import register_for, registers_ensure_defaults
-from vanthu.registry.signals import outgoing_issue_checking, outgoing_issuing
+from vanthu.registry.signals import (
+    outgoing_issue_checking,
+    outgoing_issued,
+    outgoing_issuing,
+    outgoing_revoked,
+)
 from vanthu.registry.stored_files import Saved, document_file_store, stored_files_remove
 
 logger = logging.getLogger(__name__)
@@ -427,6 +432,7 @@ def outgoing_document_revoke(*, actor: Actor, document_id: int, reason: str) -> 
             ]
         )
         _journal(actor, "registry.outgoing.revoke", document, before)
+        outgoing_revoked.send(sender=OutgoingDocument, document=document, actor=actor, reason=text)
     return document
 
 
@@ -521,6 +527,7 @@ def outgoing_document_issue(
         outgoing_issuing.send(sender=OutgoingDocument, document=document, actor=actor)
         document.save()
         _journal(actor, "registry.outgoing.issue", document, before)
+        outgoing_issued.send(sender=OutgoingDocument, document=document, actor=actor)
     return document
 
 

@@ -18,3 +18,12 @@ outgoing_issue_checking = Signal()
 # it is saved, with `document: OutgoingDocument` and `actor`. The signatures app refuses the
 # issue without the signer's signature and applies the agency's (QĐ 22 Điều 3.3, 6.2.a).
 outgoing_issuing = Signal()
+
+# Sent after an outgoing document is issued and saved (still inside the issue's transaction),
+# with `document` and `actor`. The exchange app writes its deliveries (the outbox) here, so they
+# commit or roll back with the issue.
+outgoing_issued = Signal()
+
+# Sent after an issued outgoing document is revoked (inside the transaction), with `document`,
+# `actor` and `reason`. The exchange app asks each recipient to take it back.
+outgoing_revoked = Signal()

@@ -63,3 +63,6 @@ class NotificationKind(models.TextChoices):
     DRAFT_TO_REVIEW = "draft_to_review", "Dự thảo chờ duyệt"
     DRAFT_RETURNED = "draft_returned", "Dự thảo bị trả lại"
     DRAFT_APPROVED = "draft_approved", "Dự thảo đã được duyệt"
+    EXCHANGE_ARRIVED = "exchange_arrived", "Văn bản liên thông chờ tiếp nhận"
+    EXCHANGE_STATUS = "exchange_status", "Nơi nhận trả lại hoặc trả lời yêu cầu"
+    EXCHANGE_CHANGE = "exchange_change", "Nơi gửi yêu cầu lấy lại văn bản"

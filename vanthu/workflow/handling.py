@@ -41,6 +41,7 @@ from vanthu.workflow.choices import (
 )
 from vanthu.workflow.models import Assignment, ExtensionRequest, Submission
 from vanthu.workflow.notify import notify
+from vanthu.workflow.signals import handling_stage_reached
 from vanthu.workflow.states import ASSIGNMENT, SUBMISSION, transition
 from vanthu.workflow.timeline import step_record
 
@@ -412,6 +413,9 @@ def direction_give(
         _journal(
             actor, "workflow.incoming.in_progress", incoming, incoming.agency_id, incoming_before
         )
+        handling_stage_reached.send(
+            sender=Assignment, incoming_id=incoming.pk, stage="assigned", actor=actor
+        )
     return created
 
 
@@ -441,6 +445,9 @@ def _act(
     now = timezone.now()
     if action == "accept":
         assignment.accepted_at = now
+        handling_stage_reached.send(
+            sender=Assignment, incoming_id=assignment.incoming_id, stage="in_progress", actor=actor
+        )
     if assignment.state in (AssignmentState.DONE, AssignmentState.CLOSED):
         assignment.completed_at = now
     assignment.save()
@@ -831,6 +838,9 @@ def _close_document_if_done(actor: Actor, incoming_id: int) -> None:
     incoming.status = IncomingStatus.DONE
     incoming.save(update_fields=["status", "updated_at"])
     _journal(actor, "workflow.incoming.done", incoming, incoming.agency_id, before)
+    handling_stage_reached.send(
+        sender=Assignment, incoming_id=incoming.pk, stage="done", actor=actor
+    )
     step_record(
         actor=actor,
         agency_id=incoming.agency_id,
