@@ -450,16 +450,18 @@ def cmd_printout(args: argparse.Namespace) -> None:
         for _ in range(args.runs):
             start = time.perf_counter()
             response = browser.get("/van-ban/in-so/tai/", params)
+            # The book is streamed: reading it all is part of serving it.
+            content = response.getvalue()
             times.append((time.perf_counter() - start) * 1000)
             assert response.status_code == 200, response.status_code
-            size = len(response.content)
+            size = len(content)
         extra = ""
         if fmt == "pdf":
             import io
 
             from pypdf import PdfReader
 
-            extra = f", {len(PdfReader(io.BytesIO(response.content)).pages):,} pages"
+            extra = f", {len(PdfReader(io.BytesIO(content)).pages):,} pages"
         _log(
             f"PRINTOUT {fmt.upper()} {rows:,} rows: {_summary(times)} "
             f"({size / 1024 / 1024:.1f} MiB{extra}; "

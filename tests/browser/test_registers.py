@@ -183,6 +183,6 @@ def test_clerk_issues_a_cong_van_and_sees_notation_and_vbdt(page: Page, live_ser
     assert OutgoingDocument.objects.get().number == 1
 
     # when they record that it was sent, then the sent time is shown
-    page.get_by_role("button", name="Đã gửi").click()
+    page.get_by_role("button", name="Gửi văn bản").click()
     expect(page.get_by_text("Đã ghi nhận thời điểm gửi văn bản.")).to_be_visible()
     assert OutgoingDocument.objects.get().sent_at is not None

@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("vanthu.registry.api.urls")),
     path("", include("vanthu.signatures.api.urls")),
     path("", include("vanthu.workflow.api_urls")),
+    path("", include("vanthu.exchange.api_urls")),
 ]

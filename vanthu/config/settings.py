@@ -325,6 +325,12 @@ SPECTACULAR_SETTINGS = {
         "ExtensionStateEnum": "vanthu.workflow.choices.ExtensionState",
         "DraftStateEnum": "vanthu.workflow.choices.DraftState",
         "NotificationKindEnum": "vanthu.workflow.choices.NotificationKind",
+        "ReceptionStateEnum": "vanthu.exchange.choices.ReceptionState",
+        "ChangeStateEnum": "vanthu.exchange.choices.ChangeState",
+        "DeliveryStateEnum": "vanthu.exchange.choices.DeliveryState",
+        "RouteEnum": "vanthu.exchange.choices.Route",
+        "StatusCodeEnum": "vanthu.exchange.choices.StatusCode",
+        "BusinessTypeEnum": "vanthu.exchange.choices.BusinessType",
     },
     # Swagger UI from the installed drf-spectacular-sidecar package: no CDN on an intranet.
     "SWAGGER_UI_DIST": "SIDECAR",

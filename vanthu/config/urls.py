@@ -11,6 +11,7 @@ urlpatterns = [
     path("van-ban/", include("vanthu.registry.urls")),
     path("chu-ky-so/", include("vanthu.signatures.urls")),
     path("xu-ly/", include("vanthu.workflow.urls")),
+    path("lien-thong/", include("vanthu.exchange.urls")),
     # The demo's RFC 3161 timestamp authority (404 unless a test CA is configured).
     path("dich-vu/tem-thoi-gian/", timestamp_authority, name="timestamp_authority"),
     path("", include("vanthu.organizations.urls")),

@@ -1,9 +1,10 @@
 """Services of the exchange: deliver issued documents, receive or return them, report status.
 
-Sender's side: `deliveries_create` runs inside the issue's transaction (the outbox, ADR 0018).
-A recipient hosted on this instance gets its `Reception` in that same transaction, so it is in
-the clerk's queue the moment the issue commits, and "01 arrived" comes back at once (Điều 11 of
-QĐ 22; NĐ 64/2007 Điều 37). Recipients elsewhere are left `pending` for the transport.
+Sender's side: `deliveries_create` runs inside the transaction in which the clerk sends an
+issued document (the outbox, ADR 0018). A recipient hosted on this instance gets its `Reception`
+in that same transaction, so it is in the clerk's queue the moment the sending commits, and
+"01 arrived" comes back at once (Điều 11 of QĐ 22; NĐ 64/2007 Điều 37). Recipients elsewhere
+are left `pending` for the transport.
 
 Receiver's side: the clerk receives a document into the incoming register (03) or returns it
 with a reason (02); handling reports 04, 05, 06 by itself (`workflow.signals`). A sender's
@@ -46,11 +47,7 @@ from vanthu.registry.incoming import (
     incoming_document_revoke,
 )
 from vanthu.registry.models import DocumentFile, DocumentType, IncomingDocument, OutgoingDocument
-from vanthu.registry.outgoing import (
-    is_digitally_signed,
-    outgoing_document_mark_sent,
-    paper_copy_required,
-)
+from vanthu.registry.outgoing import is_digitally_signed, paper_copy_required
 from vanthu.registry.permissions import can_register, can_view_documents
 from vanthu.registry.stored_files import Saved, stored_files_remove
 
@@ -107,8 +104,9 @@ def _route_of(agency: Agency) -> str:
 def deliveries_create(*, actor: Actor, document: OutgoingDocument) -> list[Delivery]:
     """Send an issued document to every recipient agency of its "Nơi nhận" (the outbox).
 
-    Runs in the issue's transaction. Hosted recipients receive it at once; when every
-    recipient has it, the sending time of Điều 10.1 is recorded.
+    Runs in the transaction in which the clerk sends it (`outgoing_document_mark_sent`, which
+    records the sending time of Điều 10.1). Hosted recipients receive it at once; each
+    delivery keeps the time it reached its recipient.
     """
     recipients = {
         r.agency_id: r.agency
@@ -132,7 +130,7 @@ def deliveries_create(*, actor: Actor, document: OutgoingDocument) -> list[Deliv
     )
     contents = [(f, _read(f)) for f in files]
     deliveries = []
-    now = timezone.now()
+    now = document.sent_at or timezone.now()
     for agency in recipients.values():
         delivery = Delivery.objects.create(
             agency_id=document.agency_id,
@@ -146,8 +144,6 @@ def deliveries_create(*, actor: Actor, document: OutgoingDocument) -> list[Deliv
             _deliver_here(delivery, envelope=envelope, contents=contents, at=now)
         _journal(actor, "exchange.delivery.create", delivery, document.agency_id)
         deliveries.append(delivery)
-    if all(d.state == DeliveryState.DELIVERED for d in deliveries):
-        outgoing_document_mark_sent(actor=actor, document_id=document.pk, sent_at=now)
     return deliveries
 
 
@@ -371,6 +367,9 @@ def _locked_reception(actor: Actor, reception_id: int) -> Reception:
         raise NotFound(NOT_FOUND)
     if actor.person_id is None or not can_register(actor, reception.agency_id):
         raise PermissionDenied(DENIED)
+    if actor.agency_id != reception.agency_id:
+        # The register written to is the acting agency's: act for the recipient to receive.
+        raise PermissionDenied("Hãy chuyển sang làm việc cho cơ quan nhận văn bản này.")
     return reception
 
 
@@ -525,10 +524,10 @@ def on_handling_stage_reached(
     _report(reception, STAGE_CODES[stage], at=timezone.now())
 
 
-def on_outgoing_issued(
+def on_outgoing_sent(
     sender: object, *, document: OutgoingDocument, actor: Actor, **kwargs: object
 ) -> None:
-    """Receiver of `registry.signals.outgoing_issued`: write the deliveries."""
+    """Receiver of `registry.signals.outgoing_sent`: write the deliveries."""
     deliveries_create(actor=actor, document=document)
 
 

@@ -61,10 +61,19 @@ ACTION_LABELS: dict[str, str] = {
     "signatures.preserve": "Bổ sung dấu thời gian bảo toàn chữ ký số",
     "signatures.key.register": "Khai báo khóa ký số",
     "signatures.key.retire": "Ngừng dùng khóa ký số",
+    "exchange.delivery.create": "Gửi văn bản liên thông",
+    "registry.register.create": "Thêm sổ văn bản",
+    "registry.register.update": "Sửa sổ văn bản",
+    "registry.incoming.revoke": "Thu hồi văn bản đến theo yêu cầu nơi gửi",
+    "exchange.reception.receive": "Tiếp nhận văn bản liên thông vào sổ",
+    "exchange.reception.return": "Trả lại văn bản liên thông",
+    "exchange.change_request.accept": "Đồng ý cho nơi gửi lấy lại văn bản",
+    "exchange.change_request.refuse": "Từ chối cho nơi gửi lấy lại văn bản",
 }
 
 # The order here is the order in which a row's fields are shown.
 FIELD_LABELS: dict[str, str] = {
+    "document_types": "Loại văn bản",
     "username": "Tên đăng nhập",
     "full_name": "Họ và tên",
     "identifier": "Mã định danh",

@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import UploadedFile
 
 from vanthu.organizations.forms import add_service_errors
 from vanthu.registry.choices import FileRole, IncomingStatus, OutgoingStatus, Purpose, Urgency
+from vanthu.registry.selectors import INCOMING_SORT_LABELS, OUTGOING_SORT_LABELS
 
 __all__ = [
     "IncomingFilterForm",
@@ -205,13 +206,7 @@ class IncomingForm(RegistryForm):
 class IncomingFilterForm(RegistryForm):
     """Filters and sorting of the incoming register list (every field optional)."""
 
-    SORTS = [
-        ("-received_at", "Mới nhận trước"),
-        ("received_at", "Nhận trước hiện trước"),
-        ("-arrival_number", "Số đến giảm dần"),
-        ("arrival_number", "Số đến tăng dần"),
-        ("due_date", "Hạn xử lý gần nhất"),
-    ]
+    SORTS = list(INCOMING_SORT_LABELS.items())
 
     q = forms.CharField(label="Tìm kiếm", required=False, max_length=200)
     tu_ngay = date_field("Nhận từ ngày", required=False)
@@ -381,6 +376,14 @@ class OutgoingFilterForm(RegistryForm):
         label="Trạng thái",
         required=False,
         choices=[("", "Mọi trạng thái"), *OutgoingStatus.choices],
+    )
+    ban_giay_qua_han = forms.BooleanField(
+        label="Chỉ văn bản quá hạn gửi bản giấy",
+        required=False,
+        help_text="Văn bản thuộc Điều 5 chưa gửi bản giấy sau 0,5 ngày làm việc (Điều 10.3).",
+    )
+    sap_xep = forms.ChoiceField(
+        label="Sắp xếp", required=False, choices=list(OUTGOING_SORT_LABELS.items())
     )
 
     def __init__(

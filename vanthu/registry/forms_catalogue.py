@@ -10,7 +10,8 @@ from typing import Any
 
 from django import forms
 
-from vanthu.registry.choices import ExchangeMode, Purpose
+from vanthu.registry import registers
+from vanthu.registry.choices import ExchangeMode, Purpose, RegisterKind
 from vanthu.registry.fields import CODE_MAX_LENGTH, NAME_MAX_LENGTH
 from vanthu.registry.forms import Choices, RegistryForm, id_choice, set_choices
 
@@ -62,6 +63,42 @@ class FieldForm(RegistryForm):
     def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not editing:
+            del self.fields["is_active"]
+
+
+class RegisterForm(RegistryForm):
+    """Add a register series, or rename, retype, close or reopen one (NĐ 30/2020 Điều 15)."""
+
+    kind = forms.ChoiceField(label="Loại sổ", choices=RegisterKind.choices)
+    name = forms.CharField(
+        label="Tên sổ",
+        max_length=registers.NAME_MAX_LENGTH,
+        help_text="Ví dụ: Sổ Giấy mời. Không trùng với sổ khác cùng loại của cơ quan.",
+    )
+    document_types = forms.TypedMultipleChoiceField(
+        label="Loại văn bản đánh số trong sổ",
+        required=False,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Văn bản các loại này lấy số theo dãy riêng của sổ, từ 01 ngày 01/01. Văn bản "
+        "quy phạm pháp luật: mỗi loại một sổ. Loại đã được cấp số trong năm ở sổ khác chỉ "
+        "chuyển sổ được từ ngày 01/01 năm sau.",
+    )
+    is_active = forms.BooleanField(
+        label="Đang dùng",
+        required=False,
+        help_text="Bỏ chọn để đóng sổ: văn bản và số đã cấp giữ nguyên, không số nào bị dùng "
+        "lại. Sổ đã cấp số trong năm chỉ đóng được từ ngày 01/01 năm sau.",
+    )
+
+    def __init__(
+        self, *args: Any, document_types: Choices = (), editing: bool = False, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        set_choices(self, "document_types", document_types)
+        if editing:
+            del self.fields["kind"]
+        else:
             del self.fields["is_active"]
 
 

@@ -47,9 +47,9 @@ from vanthu.registry.policy import exchange_mode_for
 from vanthu.registry.registers import register_for, registers_ensure_defaults
 from vanthu.registry.signals import (
     outgoing_issue_checking,
-    outgoing_issued,
     outgoing_issuing,
     outgoing_revoked,
+    outgoing_sent,
 )
 from vanthu.registry.stored_files import Saved, document_file_store, stored_files_remove
 
@@ -527,7 +527,6 @@ def outgoing_document_issue(
         outgoing_issuing.send(sender=OutgoingDocument, document=document, actor=actor)
         document.save()
         _journal(actor, "registry.outgoing.issue", document, before)
-        outgoing_issued.send(sender=OutgoingDocument, document=document, actor=actor)
     return document
 
 
@@ -568,6 +567,7 @@ def outgoing_document_mark_sent(
                 document=document, due_at=calendar.add_half_days(sent, 1)
             )
         _journal(actor, "registry.outgoing.send", document, before)
+        outgoing_sent.send(sender=OutgoingDocument, document=document, actor=actor)
     return document
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from vanthu.core.actor import Actor
 from vanthu.core.errors import NotFound, ValidationFailed
-from vanthu.registry.choices import IncomingStatus
+from vanthu.registry.choices import IncomingStatus, OutgoingStatus
 from vanthu.registry.models import (
     DocumentFile,
     DocumentType,
@@ -20,12 +20,15 @@ from vanthu.registry.models import (
     IncomingDocument,
     OutgoingDocument,
     Register,
+    RegisterCounter,
 )
 from vanthu.registry.permissions import can_view_documents
 
 NOT_FOUND = "Không tìm thấy văn bản."
 FILE_NOT_FOUND = "Không tìm thấy tệp."
+REGISTER_NOT_FOUND = "Không tìm thấy sổ văn bản."
 # Each sort ends with the primary key so that keyset pages are stable (vanthu.core.pagination).
+# The keys are the values of the lists' "Sắp xếp" choice and of the API's `sort` parameter.
 INCOMING_SORTS: dict[str, tuple[str | OrderBy, ...]] = {
     "-received_at": ("-received_at", "-id"),
     "received_at": ("received_at", "id"),
@@ -34,11 +37,25 @@ INCOMING_SORTS: dict[str, tuple[str | OrderBy, ...]] = {
     # Documents without a due date come last, on every database.
     "due_date": (F("due_date").asc(nulls_last=True), "id"),
 }
-OUTGOING_SORTS: dict[str, tuple[str, ...]] = {
+INCOMING_SORT_LABELS: dict[str, str] = {
+    "-received_at": "Mới nhận trước",
+    "received_at": "Nhận trước hiện trước",
+    "-arrival_number": "Số đến giảm dần",
+    "arrival_number": "Số đến tăng dần",
+    "due_date": "Hạn xử lý gần nhất",
+}
+OUTGOING_SORTS: dict[str, tuple[str | OrderBy, ...]] = {
     "-id": ("-id",),
-    "-sent_at": ("-sent_at", "-id"),
+    # Documents not yet sent come last, on every database.
+    "-sent_at": (F("sent_at").desc(nulls_last=True), "-id"),
     "-number": ("-year", "-number", "-id"),
     "number": ("year", "number", "id"),
+}
+OUTGOING_SORT_LABELS: dict[str, str] = {
+    "-id": "Mới nhập trước",
+    "-sent_at": "Mới gửi trước",
+    "-number": "Số giảm dần",
+    "number": "Số tăng dần",
 }
 CLOSED = (IncomingStatus.DONE, IncomingStatus.REVOKED)
 
@@ -71,6 +88,8 @@ class OutgoingFilters:
     field_id: int | None = None
     urgency: str = ""
     status: str = ""
+    # The paper copy of an Article 5 document not sent by its due time (QĐ 22 Điều 10.3).
+    paper_overdue: bool = False
     q: str = ""
     sort: str = "-id"
 
@@ -164,6 +183,13 @@ def outgoing_list(*, actor: Actor, filters: OutgoingFilters) -> QuerySet[Outgoin
         qs = qs.filter(urgency=f.urgency)
     if f.status:
         qs = qs.filter(status=f.status)
+    if f.paper_overdue:
+        # As the alert: a revoked document's paper copy is no longer due.
+        qs = qs.filter(
+            status=OutgoingStatus.ISSUED,
+            paper_dispatch__done_at__isnull=True,
+            paper_dispatch__due_at__lt=timezone.now(),
+        )
     q = f.q.strip()
     if q:
         qs = qs.filter(Q(summary__icontains=q) | Q(notation__icontains=q))
@@ -185,12 +211,32 @@ def outgoing_get(*, actor: Actor, document_id: int) -> OutgoingDocument:
     return document
 
 
-def register_list(*, actor: Actor, kind: str | None = None) -> QuerySet[Register]:
-    """Return the active registers of the acting agency, of one kind or all."""
-    qs = Register.objects.filter(_scope(actor), is_active=True)
+def register_list(
+    *, actor: Actor, kind: str | None = None, include_inactive: bool = False
+) -> QuerySet[Register]:
+    """Return the registers of the acting agency, of one kind or all; open ones unless asked."""
+    qs = Register.objects.filter(_scope(actor))
+    if not include_inactive:
+        qs = qs.filter(is_active=True)
     if kind:
         qs = qs.filter(kind=kind)
     return qs.order_by("kind", "id")
+
+
+def register_get(*, actor: Actor, register_id: int) -> Register:
+    """Return one register of an agency whose documents the actor reads, or raise NotFound."""
+    register = Register.objects.filter(pk=register_id).first()
+    if register is None or not can_view_documents(actor, register.agency_id):
+        raise NotFound(REGISTER_NOT_FOUND)
+    return register
+
+
+def register_last_numbers(*, actor: Actor, year: int) -> dict[int, int]:
+    """Return the last number each register of the acting agency gave in `year`."""
+    counters = RegisterCounter.objects.filter(
+        register__in=Register.objects.filter(_scope(actor)), year=year
+    )
+    return dict(counters.values_list("register_id", "last_number"))
 
 
 def field_list(*, actor: Actor, include_inactive: bool = False) -> QuerySet[Field]:

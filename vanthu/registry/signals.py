@@ -19,10 +19,10 @@ outgoing_issue_checking = Signal()
 # issue without the signer's signature and applies the agency's (QĐ 22 Điều 3.3, 6.2.a).
 outgoing_issuing = Signal()
 
-# Sent after an outgoing document is issued and saved (still inside the issue's transaction),
-# with `document` and `actor`. The exchange app writes its deliveries (the outbox) here, so they
-# commit or roll back with the issue.
-outgoing_issued = Signal()
+# Sent when the clerk sends an issued document (its sending time recorded, inside the
+# transaction), with `document` and `actor`. The exchange app writes its deliveries (the outbox)
+# here, so they commit or roll back with the sending, and hosted recipients receive it at once.
+outgoing_sent = Signal()
 
 # Sent after an issued outgoing document is revoked (inside the transaction), with `document`,
 # `actor` and `reason`. The exchange app asks each recipient to take it back.

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, include, path
 
-from vanthu.registry.views import catalogue, incoming, outgoing
+from vanthu.registry.views import catalogue, catalogue_registers, incoming, outgoing
 
 app_name = "registry"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -31,7 +31,13 @@ urlpatterns: list[URLPattern | URLResolver] = [
         outgoing.paper_dispatch_complete,
         name="outgoing_paper_dispatch_complete",
     ),
-    # The catalogues: subject areas and the exchange policy of Điều 4 and 5.
+    # The catalogues: registers, subject areas and the exchange policy of Điều 4 and 5.
+    path("danh-muc/so/", catalogue_registers.catalogue_registers, name="catalogue_registers"),
+    path(
+        "danh-muc/so/<int:register_id>/",
+        catalogue_registers.catalogue_register_edit,
+        name="catalogue_register_edit",
+    ),
     path("danh-muc/linh-vuc/", catalogue.catalogue_fields, name="catalogue_fields"),
     path(
         "danh-muc/linh-vuc/<int:field_id>/",

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
+from typing import IO
 
 from django.utils import timezone
 from reportlab.lib.pagesizes import A4, landscape
@@ -83,12 +84,18 @@ def wrap(text: str, font: str, size: float, width: float) -> list[str]:
 class BookWriter:
     """Draw one book on a canvas: title block, repeated column headers, rows, page numbers."""
 
-    def __init__(self, layout: Layout, heading: Heading, printed_at: datetime) -> None:
+    def __init__(
+        self,
+        layout: Layout,
+        heading: Heading,
+        printed_at: datetime,
+        out: IO[bytes] | None = None,
+    ) -> None:
         register_fonts()
         self.layout = layout
         self.heading = heading
         self.printed_at = printed_at
-        self.buffer = io.BytesIO()
+        self.buffer: IO[bytes] = out if out is not None else io.BytesIO()
         self.canvas = Canvas(self.buffer, pagesize=(PAGE_WIDTH, PAGE_HEIGHT))
         self.canvas.setTitle(f"{layout.title} — {heading.agency_name}")
         self.canvas.setAuthor(heading.agency_name)
@@ -246,8 +253,8 @@ class BookWriter:
         c.rect(MARGIN_LEFT, self.y - height, sum(self.widths), height)
         self.y -= height
 
-    def write(self, rows: Iterable[Sequence[Cell]]) -> bytes:
-        """Draw every row, then the page count, and return the finished PDF."""
+    def write(self, rows: Iterable[Sequence[Cell]]) -> None:
+        """Draw every row, then the page count, and write the finished PDF to the output."""
         self._new_page()
         count = 0
         for cells in rows:
@@ -263,13 +270,21 @@ class BookWriter:
         c.endForm()
         c.showPage()
         c.save()
-        return self.buffer.getvalue()
+
+
+def book_pdf_write(
+    book: RegisterBook, out: IO[bytes], *, printed_at: datetime | None = None
+) -> None:
+    """Write a register book as a PDF document to the binary file `out`."""
+    printed = timezone.localtime(printed_at or timezone.now())
+    BookWriter(book.layout, book.heading, printed, out).write(book.rows)
 
 
 def book_pdf(book: RegisterBook, *, printed_at: datetime | None = None) -> bytes:
     """Return a register book as a PDF document."""
-    printed = timezone.localtime(printed_at or timezone.now())
-    return BookWriter(book.layout, book.heading, printed).write(book.rows)
+    buffer = io.BytesIO()
+    book_pdf_write(book, buffer, printed_at=printed_at)
+    return buffer.getvalue()
 
 
-__all__ = ["Column", "book_pdf", "cell_text", "register_fonts", "wrap"]
+__all__ = ["Column", "book_pdf", "book_pdf_write", "cell_text", "register_fonts", "wrap"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
+from typing import IO
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -60,6 +61,13 @@ def _data_cell(ws: WriteOnlyWorksheet, column: Column, value: Cell) -> WriteOnly
 
 def book_xlsx(book: RegisterBook) -> bytes:
     """Return a register book as an XLSX workbook with one sheet."""
+    buffer = io.BytesIO()
+    book_xlsx_write(book, buffer)
+    return buffer.getvalue()
+
+
+def book_xlsx_write(book: RegisterBook, out: IO[bytes]) -> None:
+    """Write a register book as an XLSX workbook with one sheet to the binary file `out`."""
     layout, heading = book.layout, book.heading
     workbook = Workbook(write_only=True)
     ws = workbook.create_sheet(title=layout.title.title()[:SHEET_TITLE_MAX])
@@ -93,9 +101,7 @@ def book_xlsx(book: RegisterBook) -> bytes:
     ws.append(header)
 
     _write_rows(ws, layout.columns, book.rows)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    workbook.save(out)
 
 
 def _write_rows(

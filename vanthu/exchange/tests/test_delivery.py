@@ -28,6 +28,7 @@ from vanthu.registry.outgoing import (
     RecipientData,
     outgoing_document_create,
     outgoing_document_issue,
+    outgoing_document_mark_sent,
     outgoing_document_revoke,
 )
 from vanthu.registry.tests.factories import pdf_bytes
@@ -41,7 +42,7 @@ TEXT = pdf_bytes(2)
 
 
 def _issue(cast, *, recipients=None, urgency="normal"):
-    """The clerk of agency A issues a Công văn to agency B (and whatever else is given)."""
+    """The clerk of agency A issues and sends a Công văn to agency B (or the given places)."""
     clerk = cast.actor(cast.clerk)
     draft = outgoing_document_create(
         actor=clerk,
@@ -57,7 +58,8 @@ def _issue(cast, *, recipients=None, urgency="normal"):
         or [RecipientData(agency_id=cast.agency_b.pk), RecipientData(place="Lưu: VT")],
         files=[("cong-van.pdf", TEXT)],
     )
-    return outgoing_document_issue(actor=clerk, document_id=draft.pk)
+    outgoing_document_issue(actor=clerk, document_id=draft.pk)
+    return outgoing_document_mark_sent(actor=clerk, document_id=draft.pk)
 
 
 def _codes(delivery: Delivery) -> list[str]:
@@ -65,7 +67,7 @@ def _codes(delivery: Delivery) -> list[str]:
 
 
 def test_issuing_delivers_at_once_to_a_hosted_agency(cast):
-    # when agency A issues a document to agency B, hosted here
+    # when agency A issues and sends a document to agency B, hosted here
     document = _issue(cast)
     # then B's clerk finds it awaiting reception, with the sender's metadata and the same bytes
     delivery = Delivery.objects.get(outgoing=document)
@@ -79,11 +81,10 @@ def test_issuing_delivers_at_once_to_a_hosted_agency(cast):
     (stored,) = reception.files.all()
     assert stored.is_main
     assert stored.sha256 == hashlib.sha256(TEXT).hexdigest()
-    # and the sender sees "01 arrived" at once, and the sending time is recorded (Điều 10.1)
+    # and the sender sees "01 arrived" at once, at the sending time (Điều 10.1)
     assert _codes(delivery) == [StatusCode.ARRIVED]
     assert delivery.status_code == StatusCode.ARRIVED
-    document.refresh_from_db()
-    assert document.sent_at is not None
+    assert delivery.delivered_at == document.sent_at
     # and B's clerk is told; nobody of A is
     assert Notification.objects.filter(
         person=cast.outsider, kind=NotificationKind.EXCHANGE_ARRIVED
@@ -103,11 +104,10 @@ def test_filing_copies_free_text_places_and_the_own_agency_get_no_delivery(cast)
         ],
     )
     assert not Delivery.objects.filter(outgoing=document).exists()
-    document.refresh_from_db()
-    assert document.sent_at is None  # the clerk records the sending by hand
+    assert document.sent_at is not None
 
 
-def test_a_partner_agency_waits_in_the_outbox_and_the_document_is_not_yet_sent(cast):
+def test_a_partner_agency_waits_in_the_outbox(cast):
     partner = AgencyFactory(identifier="000.00.00.G22", name="Văn phòng Chính phủ", is_hosted=False)
     document = _issue(
         cast,
@@ -115,8 +115,7 @@ def test_a_partner_agency_waits_in_the_outbox_and_the_document_is_not_yet_sent(c
     )
     states = dict(Delivery.objects.filter(outgoing=document).values_list("route", "state"))
     assert states == {Route.LOCAL: DeliveryState.DELIVERED, Route.PARTNER: DeliveryState.PENDING}
-    document.refresh_from_db()
-    assert document.sent_at is None
+    assert Delivery.objects.get(route=Route.PARTNER).delivered_at is None
 
 
 def test_the_signatures_of_arrived_files_are_checked_without_changing_them(cast):
@@ -302,3 +301,24 @@ def test_statuses_never_go_back_and_unknown_codes_are_refused(cast):
     with pytest.raises(ValidationFailed):
         x.status_record(delivery=delivery, code="99", at=now)
     assert _codes(delivery) == ["01", "05", "03"]
+
+
+def test_a_clerk_of_both_agencies_receives_only_while_acting_for_the_recipient(cast):
+    from vanthu.organizations.choices import Role
+    from vanthu.organizations.models import RoleGrant
+
+    _issue(cast)
+    reception = Reception.objects.get()
+    RoleGrant.objects.create(
+        person=cast.clerk, agency=cast.agency_b, unit=cast.unit_b, role=Role.CLERK
+    )
+    acting_for_a = cast.actor(cast.clerk)
+    assert acting_for_a.agency_id == cast.agency_a.pk
+    with pytest.raises(PermissionDenied):
+        x.reception_receive(actor=acting_for_a, reception_id=reception.pk)
+    assert not IncomingDocument.objects.filter(summary=reception.metadata["summary"]).exists()
+    from vanthu.organizations.actors import actor_for_person
+
+    acting_for_b = actor_for_person(cast.clerk, agency_id=cast.agency_b.pk)
+    incoming = x.reception_receive(actor=acting_for_b, reception_id=reception.pk)
+    assert incoming.agency == cast.agency_b

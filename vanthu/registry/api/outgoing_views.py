@@ -8,32 +8,30 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from django.http import FileResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from vanthu.organizations.api.base import IdCursorPagination
+from vanthu.core.errors import NotFound
+from vanthu.core.pagination import keyset_page
 from vanthu.registry import outgoing, selectors
 from vanthu.registry.api import serializers as s
 from vanthu.registry.api.views import (
     DETAIL_ERRORS,
+    FILE_NOT_FOUND,
     LIST_ERRORS,
     TRANSITION_ERRORS,
     WRITE_ERRORS,
     RegistryViewSet,
     api_field_names,
+    file_download,
     parse_body,
     parse_query,
 )
-
-
-class NewestFirstPagination(IdCursorPagination):
-    """Cursor paging on the primary key, newest first, as the register is read."""
-
-    ordering = "-id"
-
 
 # --- Outgoing documents ---------------------------------------------------------------------
 
@@ -54,6 +52,21 @@ def _outgoing_data(body: dict[str, Any]) -> outgoing.OutgoingData:
         copies=body["copies"],
         page_count=body["page_count"],
         notes=body["notes"],
+    )
+
+
+def _outgoing_filters(query: dict[str, Any]) -> selectors.OutgoingFilters:
+    return selectors.OutgoingFilters(
+        date_from=query.get("date_from"),
+        date_to=query.get("date_to"),
+        register_id=query.get("register"),
+        document_type_id=query.get("document_type"),
+        field_id=query.get("field"),
+        urgency=query.get("urgency", ""),
+        status=query.get("status", ""),
+        paper_overdue=query["paper_overdue"],
+        q=query["q"],
+        sort=query["sort"],
     )
 
 
@@ -93,8 +106,11 @@ def _outgoing_values(document: Any) -> dict[str, Any]:
 @extend_schema_view(
     list=extend_schema(
         summary="List outgoing documents",
+        description="The acting agency's outgoing documents, newest entered first unless "
+        "`sort` says otherwise, with the interface's filters and sorts. Keyset pagination: "
+        "pass the page's `next_cursor` as `after` with the same filters and sort.",
         parameters=[s.OutgoingListQuerySerializer],
-        responses={200: s.OutgoingDocumentSerializer(many=True), **LIST_ERRORS},
+        responses={200: s.OutgoingPageSerializer, **LIST_ERRORS},
     ),
     retrieve=extend_schema(
         summary="Get an outgoing document with its recipients as printed",
@@ -141,16 +157,20 @@ def _outgoing_values(document: Any) -> dict[str, Any]:
 class OutgoingDocumentViewSet(RegistryViewSet):
     """The outgoing register (sổ văn bản đi)."""
 
-    pagination_class = NewestFirstPagination
+    # Keyset pages on the list's own order (core.pagination), not DRF's cursor on id.
+    pagination_class = None  # type: ignore[assignment]
     multipart_actions = frozenset({"files"})
 
     def list(self, request: Request) -> Response:
         query = parse_query(s.OutgoingListQuerySerializer, request)
-        filters = selectors.OutgoingFilters(status=query.get("status", ""), q=query["q"])
-        documents = selectors.outgoing_list(actor=self.actor, filters=filters)
-        return self._page(
-            documents.prefetch_related("recipients", "files"), s.OutgoingDocumentSerializer
+        documents = selectors.outgoing_list(actor=self.actor, filters=_outgoing_filters(query))
+        page = keyset_page(
+            documents.prefetch_related("recipients", "files"),
+            after=query["after"] or None,
+            size=query["page_size"],
         )
+        results = s.OutgoingDocumentSerializer(page.items, many=True).data
+        return Response({"next_cursor": page.next_cursor, "results": results})
 
     def retrieve(self, request: Request, pk: int) -> Response:
         document = selectors.outgoing_get(actor=self.actor, document_id=pk)
@@ -218,6 +238,28 @@ class OutgoingDocumentViewSet(RegistryViewSet):
         )
         document = selectors.outgoing_get(actor=self.actor, document_id=pk)
         return Response(s.OutgoingDocumentSerializer(document).data)
+
+
+@extend_schema(tags=["Outgoing documents"])
+class OutgoingFileContentViewSet(RegistryViewSet):
+    """The stored bytes of an outgoing document's file (its text, annexes, signed revisions)."""
+
+    @extend_schema(
+        summary="Download a file of an outgoing document",
+        description="The stored bytes, with the stored content type; earlier revisions of a "
+        "signed file stay downloadable by their id.",
+        responses={
+            (200, "application/octet-stream"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The file's bytes."
+            ),
+            **DETAIL_ERRORS,
+        },
+    )
+    def retrieve(self, request: Request, pk: int, file_id: int) -> FileResponse:
+        stored = selectors.document_file_get(actor=self.actor, file_id=file_id)
+        if stored.outgoing_id != pk:
+            raise NotFound(FILE_NOT_FOUND)
+        return file_download(stored)
 
 
 # --- Paper dispatch tasks -------------------------------------------------------------------

@@ -31,6 +31,9 @@ from vanthu.registry.models import (
     PaperDispatchTask,
     Register,
 )
+from vanthu.registry.selectors import INCOMING_SORT_LABELS, OUTGOING_SORT_LABELS
+from vanthu.reports.exports import FileFormat
+from vanthu.reports.registers import Book
 
 
 def _optional_id(help_text: str) -> serializers.IntegerField:
@@ -101,6 +104,74 @@ class RegisterListQuerySerializer(serializers.Serializer[Any]):
 
     kind = serializers.ChoiceField(
         choices=RegisterKind.choices, required=False, allow_blank=True, default=""
+    )
+    include_inactive = serializers.BooleanField(
+        required=False, default=False, help_text="Also list closed registers."
+    )
+
+
+REGISTER_NAME_HELP = (
+    "Name, at most 150 characters once normalised (NFC; TCVN3 or VNI text is converted), "
+    "unique among the agency's registers of the kind, ignoring case and diacritics."
+)
+REGISTER_TYPES_HELP = (
+    "Ids of the document types numbered in this register. A legal normative type gets a "
+    "register of its own (NĐ 30/2020 Điều 15.2). A type already numbered this year in another "
+    "register cannot move before 1 January."
+)
+
+
+class RegisterCreateSerializer(serializers.Serializer[Any]):
+    """A new register series of the acting agency, for the document types it lists."""
+
+    kind = serializers.ChoiceField(choices=RegisterKind.choices)
+    # Lengths are the service's: NFD or TCVN3 input is longer than the text it stands for.
+    name = serializers.CharField(
+        allow_blank=True, trim_whitespace=False, help_text=REGISTER_NAME_HELP
+    )
+    document_types = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), allow_empty=True, help_text=REGISTER_TYPES_HELP
+    )
+
+
+class RegisterPatchSerializer(serializers.Serializer[Any]):
+    """The values of a register to change; those left out keep their value."""
+
+    name = serializers.CharField(
+        required=False, allow_blank=True, trim_whitespace=False, help_text=REGISTER_NAME_HELP
+    )
+    document_types = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        required=False,
+        allow_empty=True,
+        help_text=REGISTER_TYPES_HELP + " Empty: the general register (one per kind).",
+    )
+    is_active = serializers.BooleanField(
+        required=False,
+        help_text="False closes the register: its documents, numbers and counters stay, and "
+        "no number is ever reused. Refused for a register that numbered documents this year, "
+        "and for the only open general register.",
+    )
+
+
+class RegisterBookQuerySerializer(serializers.Serializer[Any]):
+    """Which book of a register to print, for which period, in which file format."""
+
+    book = serializers.ChoiceField(
+        choices=[
+            (Book.INCOMING.value, "Incoming book (Sổ đăng ký văn bản đến)"),
+            (Book.OUTGOING.value, "Outgoing book (Sổ đăng ký văn bản đi)"),
+            (Book.TRACKING.value, "Tracking book (Sổ theo dõi giải quyết văn bản đến)"),
+        ],
+        help_text="The NĐ 30/2020 Phụ lục IV layout; `incoming` and `tracking` print an "
+        "incoming register, `outgoing` an outgoing one.",
+    )
+    date_from = serializers.DateField(help_text="First day of the period.")
+    date_to = serializers.DateField(help_text="Last day of the period (inclusive).")
+    file_format = serializers.ChoiceField(
+        choices=[(FileFormat.PDF.value, "PDF"), (FileFormat.XLSX.value, "XLSX")],
+        default=FileFormat.PDF.value,
+        help_text="`pdf` (A4 landscape, to print and bind) or `xlsx`.",
     )
 
 
@@ -196,8 +267,16 @@ class IncomingListQuerySerializer(serializers.Serializer[Any]):
     q = serializers.CharField(
         required=False, allow_blank=True, default="", help_text="Words of the summary or number."
     )
+    sort = serializers.ChoiceField(
+        choices=list(INCOMING_SORT_LABELS.items()),
+        default="-received_at",
+        help_text="The interface's sort choices; `-` is descending. Keyset pages follow it.",
+    )
     after = serializers.CharField(
-        required=False, allow_blank=True, default="", help_text="`next_cursor` of the last page."
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="`next_cursor` of the last page, with the same filters and sort.",
     )
     page_size = serializers.IntegerField(required=False, min_value=1, max_value=200, default=50)
 
@@ -333,12 +412,45 @@ class OutgoingDocumentSerializer(serializers.ModelSerializer[OutgoingDocument]):
 
 
 class OutgoingListQuerySerializer(serializers.Serializer[Any]):
-    """Filters of the outgoing list."""
+    """Filters and sort of the outgoing list, the same as the interface's."""
 
+    date_from = serializers.DateField(required=False, help_text="Document date on or after.")
+    date_to = serializers.DateField(required=False, help_text="Document date on or before.")
+    register = serializers.IntegerField(required=False, min_value=1)
+    document_type = serializers.IntegerField(required=False, min_value=1)
+    field = serializers.IntegerField(required=False, min_value=1, help_text="Subject area id.")
+    urgency = serializers.ChoiceField(choices=Urgency.choices, required=False)
     status = serializers.ChoiceField(choices=OutgoingStatus.choices, required=False)
+    paper_overdue = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Only issued documents whose paper copy is past its due time and not yet "
+        "sent (QĐ 22 Điều 10.3).",
+    )
     q = serializers.CharField(
         required=False, allow_blank=True, default="", help_text="Words of the summary or number."
     )
+    sort = serializers.ChoiceField(
+        choices=list(OUTGOING_SORT_LABELS.items()),
+        default="-id",
+        help_text="The interface's sort choices; `-` is descending. Keyset pages follow it.",
+    )
+    after = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="`next_cursor` of the last page, with the same filters and sort.",
+    )
+    page_size = serializers.IntegerField(required=False, min_value=1, max_value=200, default=50)
+
+
+class OutgoingPageSerializer(serializers.Serializer[Any]):
+    """One page of the outgoing list."""
+
+    next_cursor = serializers.CharField(
+        allow_null=True, help_text="Pass as `after` for the next page; null on the last page."
+    )
+    results = OutgoingDocumentSerializer(many=True)
 
 
 class OutgoingInputSerializer(serializers.Serializer[Any]):

@@ -31,5 +31,10 @@ urlpatterns = [
         views.IncomingFileContentViewSet.as_view({"get": "retrieve"}),
         name="incoming-document-file-content",
     ),
+    path(
+        "outgoing-documents/<int:pk>/files/<int:file_id>/content/",
+        outgoing_views.OutgoingFileContentViewSet.as_view({"get": "retrieve"}),
+        name="outgoing-document-file-content",
+    ),
     *router.urls,
 ]

@@ -28,12 +28,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from vanthu.core.api import error_responses
-from vanthu.core.errors import NotFound, ValidationFailed
+from vanthu.core.errors import NotFound, PermissionDenied, ValidationFailed
 from vanthu.core.pagination import keyset_page
 from vanthu.organizations.api.base import ActorAPIMixin, IdCursorPagination
-from vanthu.registry import incoming, policy, selectors
+from vanthu.registry import incoming, policy, registers, selectors
 from vanthu.registry.api import serializers as s
-from vanthu.registry.models import ExchangePolicyRule
+from vanthu.registry.models import DocumentFile, ExchangePolicyRule, Register
+from vanthu.registry.views.common import download_response, stored_file_open
+from vanthu.reports.exports import CONTENT_TYPES, FileFormat, register_export_file
 
 LIST_ERRORS = error_responses(400, 401, 403)
 DETAIL_ERRORS = error_responses(401, 403, 404)
@@ -147,21 +149,136 @@ class DocumentTypeViewSet(RegistryViewSet):
         return self._page(selectors.document_type_list(), s.DocumentTypeSerializer)
 
 
+REGISTER_409 = (
+    "The change collides with the agency's registers (`conflict`), `fields` says which: a "
+    "name already used; a type another open register numbers; no open general register left; "
+    "or a type numbered this year in another series, which may move only from 1 January "
+    "(NĐ 30/2020 Điều 15)."
+)
+BOOK_403 = "Only the agency's clerks, leaders and archivists print its register books."
+
+
+def file_download(stored: DocumentFile) -> FileResponse:
+    """Stream a stored file of a document with its stored content type."""
+    return download_response(
+        stored_file_open(stored), filename=stored.original_name, content_type=stored.content_type
+    )
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="List the acting agency's registers",
+        description="Open registers only unless `include_inactive` is true.",
         parameters=[s.RegisterListQuerySerializer],
         responses={200: s.RegisterSerializer(many=True), **LIST_ERRORS},
-    )
+    ),
+    retrieve=extend_schema(
+        summary="Get a register",
+        responses={200: s.RegisterSerializer, **DETAIL_ERRORS},
+    ),
+    create=extend_schema(
+        summary="Add a register series to the acting agency (clerks, agency administrators)",
+        description="A separate series for the listed document types, numbered from 01 (NĐ "
+        "30/2020 Điều 15). Journalled.",
+        request=s.RegisterCreateSerializer,
+        responses={
+            201: s.RegisterSerializer,
+            **error_responses(400, 401, 403, 409, s409=REGISTER_409),
+        },
+    ),
+    partial_update=extend_schema(
+        summary="Rename, retype, close or reopen a register (clerks, agency administrators)",
+        description="Closing keeps the register's documents, numbers and counters; no number "
+        "is freed or reused, and a reopened register continues its year's series. Journalled.",
+        request=s.RegisterPatchSerializer,
+        responses={
+            200: s.RegisterSerializer,
+            **error_responses(400, 401, 403, 404, 409, s409=REGISTER_409),
+        },
+    ),
+    book=extend_schema(
+        summary="Download a printable register book (NĐ 30/2020 Phụ lục IV), PDF or XLSX",
+        description="The incoming, outgoing or tracking book of the register for any period, "
+        "the same file as the interface's “In sổ” page, streamed. "
+        "Clerks, leaders and archivists of the register's agency.",
+        parameters=[s.RegisterBookQuerySerializer],
+        responses={
+            (200, CONTENT_TYPES[FileFormat.PDF]): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The book as PDF (`file_format=pdf`)."
+            ),
+            (200, CONTENT_TYPES[FileFormat.XLSX]): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The book as XLSX (`file_format=xlsx`)."
+            ),
+            **error_responses(400, 401, 403, 404, s403=BOOK_403),
+        },
+    ),
 )
 @extend_schema(tags=["Registers"])
 class RegisterViewSet(RegistryViewSet):
-    """Registers (sổ văn bản) of the acting agency."""
+    """Registers (sổ văn bản) of the acting agency, their configuration and printed books."""
 
     def list(self, request: Request) -> Response:
         query = parse_query(s.RegisterListQuerySerializer, request)
-        registers = selectors.register_list(actor=self.actor, kind=query["kind"] or None)
-        return self._page(registers.prefetch_related("document_types"), s.RegisterSerializer)
+        items = selectors.register_list(
+            actor=self.actor,
+            kind=query["kind"] or None,
+            include_inactive=query["include_inactive"],
+        )
+        return self._page(items.prefetch_related("document_types"), s.RegisterSerializer)
+
+    def retrieve(self, request: Request, pk: int) -> Response:
+        register = selectors.register_get(actor=self.actor, register_id=pk)
+        return Response(s.RegisterSerializer(register).data)
+
+    def create(self, request: Request) -> Response:
+        # Refuse before reading the body: a refused caller learns nothing from its errors.
+        if not registers.can_edit_registers(self.actor, self.actor.agency_id):
+            raise PermissionDenied(
+                registers.NO_AGENCY_MESSAGE
+                if self.actor.agency_id is None
+                else registers.DENIED_MESSAGE
+            )
+        body = parse_body(s.RegisterCreateSerializer, request)
+        register = registers.register_create(
+            actor=self.actor,
+            kind=body["kind"],
+            data=registers.RegisterData(
+                name=body["name"], document_type_ids=tuple(body["document_types"])
+            ),
+        )
+        return Response(s.RegisterSerializer(register).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request: Request, pk: int) -> Response:
+        register: Register = selectors.register_get(actor=self.actor, register_id=pk)
+        if not registers.can_edit_registers(self.actor, register.agency_id):
+            raise PermissionDenied(registers.DENIED_MESSAGE)
+        body = parse_body(s.RegisterPatchSerializer, request)
+        current_types = register.document_types.values_list("pk", flat=True)
+        data = registers.RegisterData(
+            name=body.get("name", register.name),
+            document_type_ids=tuple(body.get("document_types", current_types)),
+            is_active=body.get("is_active", register.is_active),
+        )
+        register = registers.register_update(actor=self.actor, register_id=pk, data=data)
+        return Response(s.RegisterSerializer(register).data)
+
+    @action(detail=True, methods=["get"])
+    def book(self, request: Request, pk: int) -> FileResponse:
+        query = parse_query(s.RegisterBookQuerySerializer, request)
+        export = register_export_file(
+            actor=self.actor,
+            book=query["book"],
+            register_id=pk,
+            date_from=query["date_from"],
+            date_to=query["date_to"],
+            file_format=query["file_format"],
+        )
+        return download_response(
+            export.file,
+            filename=export.filename,
+            content_type=export.content_type,
+            as_attachment=True,
+        )
 
 
 # --- Incoming documents ---------------------------------------------------------------------
@@ -179,6 +296,7 @@ def _incoming_filters(query: dict[str, Any]) -> selectors.IncomingFilters:
         status=query.get("status", ""),
         overdue=query["overdue"],
         q=query["q"],
+        sort=query["sort"],
     )
 
 
@@ -212,9 +330,10 @@ DUPLICATE_409 = (
 @extend_schema_view(
     list=extend_schema(
         summary="List incoming documents",
-        description="The acting agency's incoming documents, newest received first, with the "
-        "interface's filters. Keyset pagination: pass the page's `next_cursor` as `after`; it "
-        "stays fast however many documents the register holds.",
+        description="The acting agency's incoming documents, newest received first unless "
+        "`sort` says otherwise, with the interface's filters and sorts. Keyset pagination: "
+        "pass the page's `next_cursor` as `after` with the same filters and sort; it stays "
+        "fast however many documents the register holds.",
         parameters=[s.IncomingListQuerySerializer],
         responses={200: s.IncomingPageSerializer, **LIST_ERRORS},
     ),
@@ -304,18 +423,7 @@ class IncomingFileContentViewSet(RegistryViewSet):
         stored = selectors.document_file_get(actor=self.actor, file_id=file_id)
         if stored.incoming_id != pk:
             raise NotFound(FILE_NOT_FOUND)
-        try:
-            handle = stored.file.open("rb")
-        except FileNotFoundError:
-            raise NotFound(FILE_NOT_FOUND) from None
-        response = FileResponse(
-            handle,
-            content_type=stored.content_type or "application/octet-stream",
-            filename=stored.original_name,
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return file_download(stored)
 
 
 # --- Exchange policy ------------------------------------------------------------------------

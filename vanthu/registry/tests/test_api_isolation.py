@@ -157,9 +157,11 @@ class Policy(Enum):
     CREATE = "create"  # in the acting agency's register: its clerks succeed, others 403
     CLERK_WRITE = "clerk_write"  # A's clerk succeeds, A's others 403, outsiders 404
     ADMIN_WRITE = "admin_write"  # A's administrator succeeds, A's others 403, outsiders 404
-    # The catalogue of subject areas: an agency's clerks and administrators edit it.
+    # The catalogues of subject areas and registers: an agency's clerks and administrators.
     CATALOGUE_CREATE = "catalogue_create"  # in the acting agency: clerks and admins, others 403
     CATALOGUE_WRITE = "catalogue_write"  # A's clerk and admin succeed, A's others 403, B's 404
+    # The printed register books: A's clerk, leader and archivist, A's others 403, B's 404.
+    PRINT = "print"
 
 
 @dataclass(frozen=True)
@@ -173,6 +175,8 @@ class Targets:
     task: PaperDispatchTask
     rule: ExchangePolicyRule
     field: Field
+    register: Register
+    outgoing_file: DocumentFile
 
 
 @dataclass(frozen=True)
@@ -237,6 +241,42 @@ ROWS: tuple[Row, ...] = (
         body=lambda c, t: {"name": "Chuyển đổi số", "is_active": False},
     ),
     Row("registers-list", "register-list", "get", Policy.LIST),
+    Row(
+        "registers-create",
+        "register-list",
+        "post",
+        Policy.CATALOGUE_CREATE,
+        body=lambda c, t: {
+            "kind": "outgoing",
+            "name": "Sổ Giấy mời",
+            "document_types": [document_type("giay-moi").pk],
+        },
+        success=201,
+    ),
+    Row(
+        "registers-get", "register-detail", "get", Policy.A_READ, args=lambda c, t: (t.register.pk,)
+    ),
+    Row(
+        "registers-patch",
+        "register-detail",
+        "patch",
+        Policy.CATALOGUE_WRITE,
+        args=lambda c, t: (t.register.pk,),
+        body=lambda c, t: {"name": "Sổ văn bản đến (điện tử và giấy)"},
+    ),
+    Row(
+        "registers-book",
+        "register-book",
+        "get",
+        Policy.PRINT,
+        args=lambda c, t: (t.register.pk,),
+        query=lambda c, t: {
+            "book": "incoming",
+            "date_from": "2026-01-01",
+            "date_to": "2026-12-31",
+            "file_format": "xlsx",
+        },
+    ),
     Row("incoming-list", "incoming-document-list", "get", Policy.LIST),
     Row(
         "incoming-register",
@@ -295,6 +335,13 @@ ROWS: tuple[Row, ...] = (
         Policy.CLERK_WRITE,
         args=lambda c, t: (t.draft.pk,),
         body=lambda c, t: {"summary": "V/v triển khai chữ ký số chuyên dùng"},
+    ),
+    Row(
+        "outgoing-file-content",
+        "outgoing-document-file-content",
+        "get",
+        Policy.A_READ,
+        args=lambda c, t: (t.draft.pk, t.outgoing_file.pk),
     ),
     Row(
         "outgoing-issue",
@@ -411,6 +458,11 @@ def expected_status(row: Row, persona: str) -> int:
             if persona not in OPENS_A:
                 return 404
             return row.success if persona in {"clerk", "agency_admin", "system_admin"} else 403
+        case Policy.PRINT:
+            if persona not in OPENS_A:
+                return 404
+            printers = {"clerk", "leader", "archivist", "system_admin"}
+            return row.success if persona in printers else 403
     raise AssertionError(row.policy)
 
 
@@ -418,6 +470,12 @@ def _targets(cast: Any) -> Targets:
     field = Field.objects.create(agency=cast.agency_a, name="Công nghệ thông tin")
     document = register_incoming(cast)
     draft = create_outgoing(cast)
+    [outgoing_file] = outgoing.outgoing_document_files_add(
+        actor=cast.actor(cast.clerk),
+        document_id=draft.pk,
+        files=[("du-thao.pdf", pdf_bytes())],
+        role="original",
+    )
     issued = issue_outgoing(cast, create_outgoing(cast))
     # Submitted to the Provincial People's Committee: electronic and paper (Điều 5.2).
     to_province = issue_outgoing(
@@ -437,6 +495,8 @@ def _targets(cast: Any) -> Targets:
         task=PaperDispatchTask.objects.get(document=to_province),
         rule=ExchangePolicyRule.objects.filter(agency=cast.agency_a).first(),  # type: ignore[arg-type]
         field=field,
+        register=document.register,
+        outgoing_file=outgoing_file,
     )
 
 
@@ -444,6 +504,7 @@ def state() -> dict[str, Any]:
     """Every stored value the API could change, to prove a refusal changed nothing."""
     models = (
         Register,
+        Register.document_types.through,
         RegisterCounter,
         IncomingDocument,
         OutgoingDocument,

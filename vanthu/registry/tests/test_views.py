@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import io
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -488,7 +490,7 @@ def test_clerk_enters_and_issues_a_cong_van_and_sees_notation_and_vbdt(client, c
     again = client.post(reverse("registry:outgoing_issue", args=[document.pk]), follow=True)
     assert "message--error" in _text(again)
     assert _state() == before
-    # and "Đã gửi" records the sent time
+    # and "Gửi văn bản" records the sent time
     client.post(reverse("registry:outgoing_mark_sent", args=[document.pk]))
     document.refresh_from_db()
     assert document.sent_at is not None
@@ -616,3 +618,114 @@ def test_only_the_clerk_adds_files_or_revokes(client, cast, persona):
     expected = 404 if persona == "outsider" else 403
     assert (add.status_code, revoke.status_code) == (expected, expected)
     assert not draft.files.exists()
+
+
+# --- Paper copies overdue, the journal on the detail pages ---------------------------------
+
+
+def _registers_card(response) -> Any:
+    """Return the registers card of the dashboard (other apps add cards of their own)."""
+    cards = response.context["cards"]
+    return next(c for c in cards if c.template == "registry/_dashboard_clerk.html")
+
+
+def test_an_overdue_paper_copy_is_alerted_on_its_page_list_and_dashboard(client, cast):
+    monday_8 = datetime(2026, 11, 23, 8, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    # given a submission to UBND tỉnh (Điều 5.2) sent Monday at 08:00: paper copy due 14:30
+    with time_machine.travel(monday_8, tick=False):
+        submission = outgoing.outgoing_document_create(
+            actor=cast.actor(cast.clerk),
+            data=outgoing.OutgoingData(
+                document_type_id=_type("to-trinh").pk,
+                purpose=Purpose.TO_PROVINCIAL_LEADERSHIP,
+                summary="Tờ trình về kế hoạch chuyển đổi số năm 2027",
+            ),
+            recipients=[outgoing.RecipientData(place="Ủy ban nhân dân tỉnh Khánh Hòa")],
+        )
+        outgoing.outgoing_document_issue(actor=cast.actor(cast.clerk), document_id=submission.pk)
+        outgoing.outgoing_document_mark_sent(
+            actor=cast.actor(cast.clerk), document_id=submission.pk, sent_at=monday_8
+        )
+        other = _outgoing(cast)
+    client.force_login(cast.clerk)
+    paper_page = reverse("registry:outgoing_paper_dispatch_list")
+    # when the clerk looks at 14:00, before the due time
+    with time_machine.travel(monday_8 + timedelta(hours=6), tick=False):
+        page = _text(client.get(paper_page))
+        dashboard = client.get(reverse("dashboard"))
+    # then the task is listed, not yet overdue, and the dashboard counts nothing
+    assert submission.summary in page
+    assert "đã quá hạn gửi bản giấy" not in page
+    assert _registers_card(dashboard).summary.paper_overdue == 0
+    # when the clerk looks again at 15:00
+    with time_machine.travel(monday_8 + timedelta(hours=7), tick=False):
+        page = _text(client.get(paper_page))
+        dashboard = client.get(reverse("dashboard"))
+        filtered = _text(client.get(reverse("registry:outgoing_list"), {"ban_giay_qua_han": "on"}))
+        detail = _text(client.get(reverse("registry:outgoing_detail", args=[submission.pk])))
+    # then the page alerts and marks the row, the dashboard counts it as a warning,
+    # the list's filter shows it alone, and its detail page says it is overdue
+    assert 'role="alert">Có 1 văn bản đã quá hạn gửi bản giấy.' in page
+    assert "is-overdue" in page
+    assert "14:30 23/11/2026 · Quá hạn" in page
+    assert _registers_card(dashboard).summary.paper_overdue == 1
+    card = _text(dashboard)
+    assert "Bản giấy quá hạn gửi" in card
+    assert 'class="stat stat--warn"><dt><a href="/van-ban/di/gui-ban-giay/">' in card
+    assert submission.summary in filtered
+    assert other.summary not in filtered
+    assert "Quá hạn (hạn 14:30 23/11/2026)" in detail
+    # when the clerk ticks it off, the alert and the count go away
+    with time_machine.travel(monday_8 + timedelta(hours=8), tick=False):
+        task = submission.paper_dispatch
+        client.post(reverse("registry:outgoing_paper_dispatch_complete", args=[task.pk]))
+        assert "đã quá hạn gửi bản giấy" not in _text(client.get(paper_page))
+        assert _registers_card(client.get(reverse("dashboard"))).summary.paper_overdue == 0
+
+
+@pytest.mark.parametrize("persona", ["clerk", "specialist"])
+def test_the_detail_pages_show_the_journal_history(client, cast, persona):
+    # given an incoming document whose paper copy arrived, and an issued outgoing document
+    document = _incoming(cast)
+    incoming.incoming_paper_copy_record(actor=cast.actor(cast.clerk), document_id=document.pk)
+    issued = outgoing.outgoing_document_issue(
+        actor=cast.actor(cast.clerk), document_id=_outgoing(cast).pk
+    )
+    client.force_login(getattr(cast, persona))
+    # when someone of the agency opens their pages
+    incoming_page = _text(client.get(reverse("registry:incoming_detail", args=[document.pk])))
+    outgoing_page = _text(client.get(reverse("registry:outgoing_detail", args=[issued.pk])))
+    # then each shows its history from the journal, newest first, with who did it
+    assert 'id="lich-su"' in incoming_page
+    assert "Lịch sử thay đổi" in incoming_page
+    paper = incoming_page.index("Ghi nhận đã nhận bản giấy")
+    registered = incoming_page.index("Vào sổ văn bản đến</strong>")
+    assert paper < registered
+    assert "bởi Trần Thị Văn Thư" in incoming_page
+    assert "Lịch sử thay đổi" in outgoing_page
+    assert outgoing_page.index("Phát hành văn bản đi") < outgoing_page.index("Thêm văn bản đi")
+    assert "01/STTTT-VP" in outgoing_page
+    # and an outsider sees neither page nor history
+    client.force_login(cast.outsider)
+    response = client.get(reverse("registry:incoming_detail", args=[document.pk]))
+    assert response.status_code == 404
+    assert "Lịch sử thay đổi" not in _text(response)
+
+
+def test_the_outgoing_list_sorts_as_chosen(client, cast):
+    # given three issued documents
+    documents = [
+        outgoing.outgoing_document_issue(
+            actor=cast.actor(cast.clerk), document_id=_outgoing(cast).pk
+        )
+        for _ in range(3)
+    ]
+    client.force_login(cast.clerk)
+    # when the list is sorted by number, up then down
+    up = client.get(reverse("registry:outgoing_list"), {"sap_xep": "number"})
+    down = client.get(reverse("registry:outgoing_list"), {"sap_xep": "-number"})
+    # then the rows follow, and the choice is offered on the page
+    assert [d.number for d in up.context["page"].items] == [1, 2, 3]
+    assert [d.number for d in down.context["page"].items] == [3, 2, 1]
+    assert 'value="number" selected' in _text(up)
+    assert {d.pk for d in documents} == {d.pk for d in up.context["page"].items}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import IO
+
 from django.http import FileResponse, HttpRequest
 
 from vanthu.core.actor import Actor
@@ -53,8 +55,12 @@ def field_choices(actor: Actor) -> list[tuple[int, str]]:
 
 
 def register_choices(actor: Actor, kind: str) -> list[tuple[int, str]]:
-    """Return the agency's registers of one kind as form options."""
-    return [(r.pk, r.name) for r in selectors.register_list(actor=actor, kind=kind)]
+    """Return the agency's registers of one kind as the lists' filter options.
+
+    Closed registers are offered too, marked: their documents stay in the lists.
+    """
+    registers = selectors.register_list(actor=actor, kind=kind, include_inactive=True)
+    return [(r.pk, r.name if r.is_active else f"{r.name} (đã đóng)") for r in registers]
 
 
 def agency_search(actor: Actor, search: str) -> list[Agency]:
@@ -102,25 +108,43 @@ def document_journal(
     return Journal(entries=entries, total=total, names=names, visible=True)
 
 
-def file_response(request: HttpRequest, file_id: int) -> FileResponse:
-    """Stream a stored file of a document the actor may see, shown inline or downloaded.
+def download_response(
+    handle: IO[bytes], *, filename: str, content_type: str, as_attachment: bool = False
+) -> FileResponse:
+    """Stream an open binary file to the client in chunks; the response closes it.
 
-    `nosniff` keeps a browser from running a file as another type than the stored one.
+    `nosniff` keeps a browser from running a file as another type than the stated one, and
+    documents are never kept in a shared cache. The pages and the API both answer with it.
     """
-    stored: DocumentFile = selectors.document_file_get(actor=actor_of(request), file_id=file_id)
-    try:
-        handle = stored.file.open("rb")
-    except FileNotFoundError:
-        raise NotFound("Không tìm thấy tệp.") from None
     response = FileResponse(
         handle,
-        content_type=stored.content_type or "application/octet-stream",
-        as_attachment=request.GET.get("tai") == "1",
-        filename=stored.original_name,
+        content_type=content_type or "application/octet-stream",
+        as_attachment=as_attachment,
+        filename=filename,
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def stored_file_open(stored: DocumentFile) -> IO[bytes]:
+    """Open a stored file for reading; a file missing from storage is "not found"."""
+    try:
+        handle: IO[bytes] = stored.file.open("rb")
+    except FileNotFoundError:
+        raise NotFound("Không tìm thấy tệp.") from None
+    return handle
+
+
+def file_response(request: HttpRequest, file_id: int) -> FileResponse:
+    """Stream a stored file of a document the actor may see, shown inline or downloaded."""
+    stored: DocumentFile = selectors.document_file_get(actor=actor_of(request), file_id=file_id)
+    return download_response(
+        stored_file_open(stored),
+        filename=stored.original_name,
+        content_type=stored.content_type,
+        as_attachment=request.GET.get("tai") == "1",
+    )
 
 
 def is_htmx_target(request: HttpRequest, target: str) -> bool:

@@ -82,7 +82,9 @@ def outgoing_list(request: HttpRequest) -> HttpResponse:
         field_id=data.get("linh_vuc"),
         urgency=data.get("do_khan") or "",
         status=data.get("trang_thai") or "",
+        paper_overdue=bool(data.get("ban_giay_qua_han")),
         q=data.get("q") or "",
+        sort=data.get("sap_xep") or "-id",
     )
     documents = selectors.outgoing_list(actor=actor, filters=filters)
     try:

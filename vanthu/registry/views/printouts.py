@@ -5,14 +5,16 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django import forms
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from vanthu.core.errors import PermissionDenied, ValidationFailed
-from vanthu.organizations.views.staff.common import actor_of, staff_view
-from vanthu.reports.exports import FileFormat, register_export
+from vanthu.core.errors import NotFound, PermissionDenied, ValidationFailed
+from vanthu.organizations.views.staff.common import actor_of, render_error, staff_view
+from vanthu.registry.views.common import download_response
+from vanthu.reports.exports import FileFormat, register_export_file
 from vanthu.reports.registers import DENIED, Book, printable_registers
 
 BOOK_CHOICES = [
@@ -96,16 +98,26 @@ def printout_form(request: HttpRequest) -> HttpResponse:
     return _form_page(request, form)
 
 
-@staff_view
+@login_required
 @require_GET
-def printout_download(request: HttpRequest) -> HttpResponse:
-    """Return the chosen book as a PDF or XLSX download, or the form with its errors."""
+def printout_download(request: HttpRequest) -> HttpResponseBase:
+    """Stream the chosen book as a PDF or XLSX download, or show the form with its errors."""
+    # As `staff_view`, which only wraps views that answer with a page, not a stream.
+    try:
+        return _download(request)
+    except NotFound:
+        return render_error(request, 404)
+    except PermissionDenied as exc:
+        return render_error(request, 403, exc.message)
+
+
+def _download(request: HttpRequest) -> HttpResponseBase:
     form = PrintoutForm(request.GET, registers=_register_options(request))
     if not form.is_valid():
         return _form_page(request, form, status=400)
     data = form.cleaned_data
     try:
-        export = register_export(
+        export = register_export_file(
             actor=actor_of(request),
             book=data["mau_so"],
             register_id=data["so"],
@@ -119,8 +131,9 @@ def printout_download(request: HttpRequest) -> HttpResponse:
             for message in messages:
                 form.add_error(_FIELD_MAP.get(name), message)
         return _form_page(request, form, status=400)
-    response = HttpResponse(export.content, content_type=export.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return download_response(
+        export.file,
+        filename=export.filename,
+        content_type=export.content_type,
+        as_attachment=True,
+    )

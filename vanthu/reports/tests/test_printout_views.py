@@ -33,17 +33,19 @@ def test_the_form_page_and_the_download(cast, client):
     xlsx = client.get("/van-ban/in-so/tai/", {**query, "dinh_dang": "xlsx"})
     pdf = client.get("/van-ban/in-so/tai/", {**query, "dinh_dang": "pdf"})
 
-    # then the form lists the register, and the files come with month-named filenames
+    # then the form lists the register, and the files are streamed with month-named filenames
     assert page.status_code == 200
     html = page.content.decode()
     assert '<optgroup label="Sổ văn bản đi">' in html
     # the period defaults to this month, in the ISO form a date input accepts
     assert f'value="{timezone.localdate():%Y-%m}-01"' in html
     assert xlsx.status_code == 200
+    assert xlsx.streaming
     assert xlsx["Content-Disposition"] == 'attachment; filename="so-van-ban-di-2026-11.xlsx"'
-    assert _xlsx_rows(xlsx.content)[1][4][0] == "07/STTTT-VP"
+    assert xlsx["Cache-Control"] == "private, no-store"
+    assert _xlsx_rows(xlsx.getvalue())[1][4][0] == "07/STTTT-VP"
     assert pdf["Content-Type"] == "application/pdf"
-    assert "07/STTTT-VP" in _pdf_text(pdf.content)[1]
+    assert "07/STTTT-VP" in _pdf_text(pdf.getvalue())[1]
 
 
 def test_the_download_refuses_bad_input_and_strangers(cast, client):

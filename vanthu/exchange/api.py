@@ -1,0 +1,204 @@
+"""API endpoints of the exchange: the recipient's queue and decisions, the sender's view.
+
+Each endpoint parses its input with a serializer, calls one selector or service with the actor
+of the request, and serializes the result (ADR 0009). A reception, file or request of another
+agency is 404; the recipient agency's people read its receptions, its clerks act on them (403
+for the others); nothing is changed by a refusal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from django.http import FileResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from vanthu.core.api import error_responses
+from vanthu.core.errors import PermissionDenied, ValidationFailed
+from vanthu.core.pagination import keyset_page
+from vanthu.exchange import selectors
+from vanthu.exchange import serializers as s
+from vanthu.exchange import services as x
+from vanthu.exchange.models import Reception
+from vanthu.exchange.views import file_response
+from vanthu.registry.api.views import RegistryViewSet, api_field_names, parse_body, parse_query
+from vanthu.registry.incoming import IncomingData
+from vanthu.registry.permissions import can_register
+
+LIST_ERRORS = error_responses(400, 401, 403)
+DETAIL_ERRORS = error_responses(401, 403, 404)
+DECISION_409 = "Already decided (`invalid_transition`): received, returned or taken back."
+RECEIVE_409 = (
+    "Already decided (`invalid_transition`); or a document with the same sender, number and "
+    "date, or the same file, is already registered (`duplicate`, `fields.duplicates` lists "
+    "their ids): send `confirm_duplicate` to receive it anyway."
+)
+SENDER_FIXED = "Nơi gửi là cơ quan gửi văn bản qua hệ thống; không sửa được."
+# Names of the receive body that the register's data names differently.
+DATA_NAMES = {"document_type": "document_type_id", "field": "field_id"}
+
+
+def _corrected(data: IncomingData, body: dict[str, Any]) -> IncomingData:
+    """Return the prefilled data with the fields the caller sent."""
+    changes = {DATA_NAMES.get(k, k): v for k, v in body.items() if k != "confirm_duplicate"}
+    return replace(data, **changes)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List the documents that arrived for the acting agency (the queue)",
+        description="Documents other agencies sent through the system: awaiting reception "
+        "first, then newest first. Keyset pagination: pass `next_cursor` as `after` with the "
+        "same filters.",
+        parameters=[s.ReceptionListQuerySerializer],
+        responses={200: s.ReceptionPageSerializer, **LIST_ERRORS},
+    ),
+    retrieve=extend_schema(
+        summary="Get a reception with its files, the sender's requests and the prefilled fields",
+        responses={200: s.ReceptionDetailSerializer, **DETAIL_ERRORS},
+    ),
+    receive=extend_schema(
+        summary="Receive a document into the incoming register (clerks; status 03)",
+        description="Registers the document with the prefilled fields, corrected by the ones "
+        "sent, and its files byte for byte. The sender sees “03 Đã tiếp nhận, vào sổ” with "
+        "the arrival number. Journalled.",
+        request=s.ReceiveSerializer,
+        responses={
+            200: s.ReceptionDetailSerializer,
+            **error_responses(400, 401, 403, 404, 409, s409=RECEIVE_409),
+        },
+    ),
+    return_=extend_schema(
+        summary="Return a document to its sender with a reason (clerks; status 02)",
+        request=s.ReturnSerializer,
+        responses={
+            200: s.ReceptionDetailSerializer,
+            **error_responses(400, 401, 403, 404, 409, s409=DECISION_409),
+        },
+    ),
+)
+@extend_schema(tags=["Exchange"])
+class ReceptionViewSet(RegistryViewSet):
+    """Documents that arrived from other agencies (văn bản liên thông đến)."""
+
+    # Keyset pages on the queue's own order (core.pagination), not DRF's cursor on id.
+    pagination_class = None  # type: ignore[assignment]
+
+    def list(self, request: Request) -> Response:
+        query = parse_query(s.ReceptionListQuerySerializer, request)
+        receptions = selectors.reception_list(
+            actor=self.actor,
+            state=query.get("state", ""),
+            pending_request=query["pending_request"],
+        )
+        page = keyset_page(receptions, after=query["after"] or None, size=query["page_size"])
+        results = s.ReceptionSerializer(page.items, many=True).data
+        return Response({"next_cursor": page.next_cursor, "results": results})
+
+    def retrieve(self, request: Request, pk: int) -> Response:
+        reception = selectors.reception_get(actor=self.actor, reception_id=pk)
+        return Response(s.ReceptionDetailSerializer(reception).data)
+
+    def _clerk_reception(self, pk: int) -> Reception:
+        # Refuse before reading the body: a refused caller learns nothing from its errors.
+        reception = selectors.reception_get(actor=self.actor, reception_id=pk)
+        if not can_register(self.actor, reception.agency_id):
+            raise PermissionDenied(x.DENIED)
+        return reception
+
+    @action(detail=True, methods=["post"])
+    def receive(self, request: Request, pk: int) -> Response:
+        reception = self._clerk_reception(pk)
+        body = parse_body(s.ReceiveSerializer, request)
+        if reception.sender_id is not None and "sender_name" in body:
+            # As on the page: a sender hosted here is the agency the document came from.
+            raise ValidationFailed(x.INVALID, fields={"sender_name": [SENDER_FIXED]})
+        data = _corrected(x.reception_data(reception), body)
+        with api_field_names():
+            x.reception_receive(
+                actor=self.actor,
+                reception_id=reception.pk,
+                data=data,
+                confirm_duplicate=body["confirm_duplicate"],
+            )
+        reception = selectors.reception_get(actor=self.actor, reception_id=pk)
+        return Response(s.ReceptionDetailSerializer(reception).data)
+
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    def return_(self, request: Request, pk: int) -> Response:
+        reception = self._clerk_reception(pk)
+        body = parse_body(s.ReturnSerializer, request)
+        x.reception_return(actor=self.actor, reception_id=reception.pk, reason=body["reason"])
+        reception = selectors.reception_get(actor=self.actor, reception_id=pk)
+        return Response(s.ReceptionDetailSerializer(reception).data)
+
+
+@extend_schema(tags=["Exchange"])
+class ReceptionFileContentViewSet(RegistryViewSet):
+    """The stored bytes of a file that arrived."""
+
+    @extend_schema(
+        summary="Download a file of a reception",
+        description="The bytes as they arrived, with the sender's content type.",
+        responses={
+            (200, "application/octet-stream"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The file's bytes."
+            ),
+            **DETAIL_ERRORS,
+        },
+    )
+    def retrieve(self, request: Request, pk: int, file_id: int) -> FileResponse:
+        stored = selectors.reception_file_get(actor=self.actor, reception_id=pk, file_id=file_id)
+        return file_response(stored)
+
+
+@extend_schema_view(
+    decide=extend_schema(
+        summary="Accept or refuse a sender's request to take a document back (clerks)",
+        description="Accepting (status 15) takes the document out of use: an awaiting one "
+        "leaves the queue, a received one is marked revoked and keeps its line in the register. "
+        "Refusing (16) needs a `note`. Journalled; the sender is told.",
+        request=s.DecideSerializer,
+        responses={
+            200: s.ChangeRequestSerializer,
+            **error_responses(
+                400, 401, 403, 404, 409, s409="Already decided (`invalid_transition`)."
+            ),
+        },
+    ),
+)
+@extend_schema(tags=["Exchange"])
+class ChangeRequestViewSet(RegistryViewSet):
+    """Requests of senders to take back a document they sent (status 13)."""
+
+    @action(detail=True, methods=["post"])
+    def decide(self, request: Request, pk: int) -> Response:
+        change = selectors.change_request_get(actor=self.actor, request_id=pk)
+        if not can_register(self.actor, change.reception.agency_id):
+            raise PermissionDenied(x.DENIED)
+        body = parse_body(s.DecideSerializer, request)
+        change = x.change_request_decide(
+            actor=self.actor, request_id=change.pk, accept=body["accept"], note=body["note"]
+        )
+        return Response(s.ChangeRequestSerializer(change).data)
+
+
+@extend_schema(tags=["Exchange"])
+class DeliveryViewSet(RegistryViewSet):
+    """The sender's view: each recipient of an issued outgoing document and its status."""
+
+    @extend_schema(
+        summary="List the recipients of an outgoing document with their status",
+        description="One delivery per recipient agency: the route, the sending state and the "
+        "status the recipient reported (01 arrived, 02 returned, 03 registered, 04-06 "
+        "handling, 13/15/16 take-back), with the history. Empty before the document is issued.",
+        responses={200: s.DeliverySerializer(many=True), **DETAIL_ERRORS},
+    )
+    def list(self, request: Request, pk: int) -> Response:
+        deliveries = x.delivery_list(actor=self.actor, outgoing_id=pk)
+        return self._page(deliveries, s.DeliverySerializer)
