@@ -442,6 +442,41 @@ def reception_receive(
     return incoming
 
 
+def reception_match(*, actor: Actor, reception_id: int, incoming_id: int) -> Reception:
+    """Record that a reception is the document already registered as `incoming_id` (03).
+
+    For a document the clerk registered by hand from another channel before its electronic
+    copy was taken from the queue: no second line in the register.
+    """
+    with transaction.atomic():
+        reception = _locked_reception(actor, reception_id)
+        if reception.state != ReceptionState.AWAITING:
+            raise InvalidTransition(
+                f"Văn bản đã được xử lý ({reception.get_state_display().lower()})."
+            )
+        incoming = (
+            IncomingDocument.objects.select_for_update()
+            .filter(pk=incoming_id, agency_id=reception.agency_id, reception__isnull=True)
+            .first()
+        )
+        if incoming is None:
+            raise NotFound("Không tìm thấy văn bản đến chưa gắn với văn bản liên thông nào.")
+        now = timezone.now()
+        reception.state = ReceptionState.RECEIVED
+        reception.incoming = incoming
+        reception.decided_by_id = actor.person_id
+        reception.decided_at = now
+        reception.save(update_fields=["state", "incoming", "decided_by", "decided_at"])
+        _journal(actor, "exchange.reception.match", reception, reception.agency_id)
+        _report(
+            reception,
+            StatusCode.REGISTERED,
+            at=now,
+            description=f"Số đến {incoming.arrival_number}",
+        )
+    return reception
+
+
 def reception_return(*, actor: Actor, reception_id: int, reason: str) -> Reception:
     """Return a document to its sender with a reason (status 02; QĐ 28/2018 Điều 9)."""
     text = normalize_text(reason or "", field="reason").strip()

@@ -67,6 +67,7 @@ ACTION_LABELS: dict[str, str] = {
     "registry.incoming.revoke": "Thu hồi văn bản đến theo yêu cầu nơi gửi",
     "exchange.reception.receive": "Tiếp nhận văn bản liên thông vào sổ",
     "exchange.reception.return": "Trả lại văn bản liên thông",
+    "exchange.reception.match": "Gắn văn bản liên thông với văn bản đến đã vào sổ",
     "exchange.change_request.accept": "Đồng ý cho nơi gửi lấy lại văn bản",
     "exchange.change_request.refuse": "Từ chối cho nơi gửi lấy lại văn bản",
 }

@@ -322,3 +322,37 @@ def test_a_clerk_of_both_agencies_receives_only_while_acting_for_the_recipient(c
     acting_for_b = actor_for_person(cast.clerk, agency_id=cast.agency_b.pk)
     incoming = x.reception_receive(actor=acting_for_b, reception_id=reception.pk)
     assert incoming.agency == cast.agency_b
+
+
+def test_a_reception_is_matched_to_the_document_registered_by_hand(cast):
+    from vanthu.registry.incoming import IncomingData, incoming_document_register
+
+    document = _issue(cast)
+    reception = Reception.objects.get()
+    b = cast.actor(cast.outsider)
+    by_hand = incoming_document_register(
+        actor=b,
+        data=IncomingData(
+            document_date=document.document_date,
+            document_type_id=document.document_type_id,
+            summary=document.summary,
+            sender_agency_id=cast.agency_a.pk,
+            number=f"{document.number:02d}",
+            notation=document.notation,
+        ),
+        files=[("cong-van.pdf", TEXT)],
+        channel=IntakeChannel.ELECTRONIC,
+    )
+    x.reception_match(actor=b, reception_id=reception.pk, incoming_id=by_hand.pk)
+    reception.refresh_from_db()
+    assert (reception.state, reception.incoming) == (ReceptionState.RECEIVED, by_hand)
+    assert Delivery.objects.get().status_code == StatusCode.REGISTERED
+    assert IncomingDocument.objects.filter(agency=cast.agency_b).count() == 1
+    # an incoming document is matched once, and another agency's is not found
+    second = _issue(cast)
+    with pytest.raises(NotFound):
+        x.reception_match(
+            actor=b,
+            reception_id=Reception.objects.get(delivery__outgoing=second).pk,
+            incoming_id=by_hand.pk,
+        )

@@ -138,3 +138,19 @@ def test_the_people_see_it_through_their_own_actors(loaded):
     assert len(leader["submissions"]) == 5
     head = my_work(actor_for_person(_person("truongphong.stttt")))
     assert len(head["assignments"]) == 6 + 1  # to accept, and the one kept for the extension
+
+
+def test_stc_receptions_it_registered_by_hand_are_matched(loaded):
+    from vanthu.exchange.choices import ReceptionState
+    from vanthu.exchange.demo import demo_receptions_match
+    from vanthu.exchange.models import Reception
+
+    # (the exchange's demo hook already ran with the organisations' demo: a second run finds
+    # nothing more to match)
+    line = demo_receptions_match()
+    stc = Reception.objects.filter(agency__short_name="STC")
+    received = stc.filter(state=ReceptionState.RECEIVED)
+    assert received.count() >= 5
+    assert all(r.incoming.sender_agency.short_name == "STTTT" for r in received)
+    assert Reception.objects.filter(state=ReceptionState.AWAITING).exists()
+    assert line.startswith("Liên thông mẫu: 0 văn bản Sở Tài chính đã tiếp nhận")
