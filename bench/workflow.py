@@ -7,7 +7,7 @@ person's own monitoring card, through Django's test Client.
 
 Subcommands, each against the dedicated database `vanthu_bench_workflow` (`--db-name`):
 
-    uv run python -m bench.workflow load      # drop/create, migrate, demo org, 1M docs, 3M assignments
+    uv run python -m bench.workflow load      # new database, demo org, 1M docs, 3M assignments
     uv run python -m bench.workflow pages     # p95 of the monitoring pages and the dashboard
     uv run python -m bench.workflow explain   # EXPLAIN ANALYZE of the monitoring queries
     uv run python -m bench.workflow all       # load, pages
@@ -33,7 +33,8 @@ TARGET_P95_MS = 200.0
 ASSIGNMENT_COLUMNS = (
     "id", "agency_id", "incoming_id", "submission_id", "parent_id", "role", "assignee_unit_id",
     "assignee_id", "assigned_by_id", "assigned_at", "note", "due_date", "state", "accepted_at",
-    "completed_at", "result_note", "reply_id", "created_at", "updated_at",
+    "completed_at", "completed_late", "handling_days", "result_note", "reply_id", "created_at",
+    "updated_at",
 )  # fmt: skip
 
 NOTES = [
@@ -63,7 +64,9 @@ class _People:
         self.heads: dict[int, int] = {}
         self.staff: dict[int, list[int]] = {}
         self.leaders: dict[int, list[int]] = {}
-        grants = RoleGrant.objects.order_by("pk").values_list("role", "agency_id", "unit_id", "person_id")
+        grants = RoleGrant.objects.order_by("pk").values_list(
+            "role", "agency_id", "unit_id", "person_id"
+        )
         for role, agency_id, unit_id, person_id in grants:
             if role == "leader":
                 self.leaders.setdefault(agency_id, []).append(person_id)
@@ -96,17 +99,40 @@ def generate_assignments(total: int, seed: int) -> dict[str, Any]:
     follow the document's status: a done document's assignments are done (about 15 % late),
     one in progress has the unit's assignment delegated and the specialist's new or in progress
     with due dates around today (some overdue), a revoked one's are cancelled, a document only
-    registered has none. Due dates are 5 to 15 working days after the assignment.
+    registered has none. Due dates are 5 to 15 working days after the assignment. A completed
+    row records whether it was late and its working days, as `handling._complete` does (the
+    same calendar rules, `timing.completion_facts`, with the days looked up once each).
     """
     from zoneinfo import ZoneInfo
 
+    import psycopg
     from django.conf import settings
     from django.db import connection, transaction
+
+    from vanthu.core.calendar import working_calendar
+    from vanthu.workflow.scan import effective_due
 
     rng = random.Random(seed)
     tz = ZoneInfo(settings.TIME_ZONE)
     people = _People()
     today = datetime.now(tz).date()
+    calendar = working_calendar()
+    # Working days up to each date (a running count) and each due date's last day to act.
+    index: dict[date, int] = {}
+    day, count = today - timedelta(days=1200), 0
+    while day <= today + timedelta(days=400):
+        count += calendar.is_working_day(day)
+        index[day] = count
+        day += timedelta(days=1)
+    last_day: dict[date, date] = {}
+
+    def facts(assigned_at: datetime, due: date | None, done: datetime) -> tuple[bool, int]:
+        finished = done.astimezone(tz).date()
+        if due is not None and due not in last_day:
+            last_day[due] = effective_due(calendar, due)
+        late = due is not None and finished > last_day[due]
+        return late, max(0, index[finished] - index[assigned_at.astimezone(tz).date()])
+
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM registry_incomingdocument WHERE status <> 'registered'"
@@ -114,14 +140,22 @@ def generate_assignments(total: int, seed: int) -> dict[str, Any]:
         active = cursor.fetchone()[0]
         cursor.execute("SELECT coalesce(max(id), 0) FROM workflow_assignment")
         next_id = cursor.fetchone()[0] + 1
-    # Lead unit + its specialist make two; co-ordination and information add the rest.
-    extra_mean = max(0.0, total / max(active, 1) - 2.0)
+    # Per document: the lead unit, its specialist when the unit has staff, and co-ordination and
+    # information rows to make `total` on average (per agency, as units without staff add none).
+    base = total / max(active, 1) - 1.0
+    with_staff = {
+        agency_id: sum(1 for u in unit_ids if people.staff.get(u)) / len(unit_ids)
+        for agency_id, unit_ids in people.units.items()
+    }
     written = 0
     counts: dict[str, int] = {}
     start = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL session_replication_role = replica")
-        read = connection.connection.cursor(name="bench_documents")
+        # The documents are read through a second connection: a server-side cursor on the
+        # connection that is in COPY cannot fetch its next batch (psycopg waits on its own lock).
+        reader = psycopg.connect(**connection.get_connection_params())
+        read = reader.cursor(name="bench_documents")
         read.itersize = 20_000
         read.execute(
             "SELECT id, agency_id, received_at, status FROM registry_incomingdocument "
@@ -134,6 +168,10 @@ def generate_assignments(total: int, seed: int) -> dict[str, Any]:
                 nonlocal next_id, written
                 values.setdefault("created_at", values["assigned_at"])
                 values.setdefault("updated_at", values["completed_at"] or values["assigned_at"])
+                if values["state"] == "done":
+                    values["completed_late"], values["handling_days"] = facts(
+                        values["assigned_at"], values["due_date"], values["completed_at"]
+                    )
                 copy.write_row(
                     [next_id if c == "id" else values.get(c) for c in ASSIGNMENT_COLUMNS]
                 )
@@ -159,15 +197,30 @@ def generate_assignments(total: int, seed: int) -> dict[str, Any]:
                 lead_unit = rng.choice(units)
                 late = rng.random() < 0.15
 
-                def completed(parent_done: datetime | None = None, late: bool = late) -> datetime:
+                # Loop values are bound as defaults: the helpers serve this document only.
+                def completed(
+                    parent_done: datetime | None = None,
+                    late: bool = late,
+                    due: date = due,
+                    assigned_at: datetime = assigned_at,
+                ) -> datetime:
                     if parent_done is not None:
                         return parent_done
                     days = rng.randint(1, 12) if late else rng.randint(0, 4)
-                    finish = datetime.combine(due + timedelta(days=days) if late else due - timedelta(days=days), datetime.min.time(), tz)
-                    finish = max(finish + timedelta(hours=rng.uniform(7.5, 16.5)), assigned_at + timedelta(hours=1))
+                    finish = datetime.combine(
+                        due + timedelta(days=days) if late else due - timedelta(days=days),
+                        datetime.min.time(),
+                        tz,
+                    )
+                    finish = max(
+                        finish + timedelta(hours=rng.uniform(7.5, 16.5)),
+                        assigned_at + timedelta(hours=1),
+                    )
                     return finish
 
-                def states(parent: bool) -> tuple[str, datetime | None, datetime | None]:
+                def states(
+                    parent: bool, status: str = status, assigned_at: datetime = assigned_at
+                ) -> tuple[str, datetime | None, datetime | None]:
                     if status == "done":
                         finish = completed()
                         return "done", assigned_at + timedelta(hours=2), finish
@@ -201,6 +254,7 @@ def generate_assignments(total: int, seed: int) -> dict[str, Any]:
                         due_date=due, state=child_state, accepted_at=child_accepted,
                         completed_at=finish, result_note=rng.choice(RESULTS) if finish else "",
                     )  # fmt: skip
+                extra_mean = max(0.0, base - with_staff.get(agency_id, 0.0))
                 extra = int(extra_mean) + (1 if rng.random() < extra_mean % 1 else 0)
                 for k in range(extra):
                     if written >= total:
@@ -224,6 +278,7 @@ def generate_assignments(total: int, seed: int) -> dict[str, Any]:
                         result_note=rng.choice(RESULTS[2:]) if finish_ else "",
                     )  # fmt: skip
             read.close()
+            reader.close()
         cursor.execute(
             "SELECT setval(pg_get_serial_sequence('workflow_assignment', 'id'), %s)", [next_id]
         )
@@ -255,6 +310,12 @@ def cmd_load(args: argparse.Namespace) -> None:
     _log(f"database {args.db_name}; {_machine()}")
     start = time.perf_counter()
     call_command("migrate", verbosity=0, skip_checks=True)
+    # The organisation only: the sample documents that the registers, signatures and handling
+    # add to the demo are not part of the measured data.
+    from vanthu.organizations.signals import demo_data_loaded
+
+    for uid in ("registry.demo", "signatures.demo", "workflow.demo"):
+        demo_data_loaded.disconnect(dispatch_uid=uid)
     summary = load_demo_data(actor=Actor.system("bench.workflow"))
     for agency_id in Agency.objects.values_list("pk", flat=True):
         registers_ensure_defaults(agency_id=agency_id)
@@ -333,7 +394,9 @@ def _busy() -> dict[str, Any]:
         .order_by("-n")
         .first()
     )
-    assert leader is not None and head is not None and person_row is not None
+    assert leader is not None
+    assert head is not None
+    assert person_row is not None, "the busiest unit has no specialist with work"
     return {
         "agency": agency,
         "leader": leader.person,

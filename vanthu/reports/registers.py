@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
-from typing import Literal
+from typing import Any, Literal
 
 from django.db.models import Count, Max, Min, Prefetch, QuerySet
 from django.utils import timezone
@@ -291,8 +291,42 @@ def _incoming_note(document: IncomingDocument) -> str:
     return "; ".join(notes)
 
 
+def _leads() -> Prefetch[Any]:
+    """The top-level lead assignments of each document (NĐ 30/2020 Điều 24: "đơn vị chủ trì")."""
+    from vanthu.workflow.choices import AssignmentRole, AssignmentState
+    from vanthu.workflow.models import Assignment
+
+    leads = (
+        Assignment.objects.filter(role=AssignmentRole.LEAD, parent__isnull=True)
+        .exclude(state=AssignmentState.CANCELLED)
+        .select_related("assignee_unit", "assignee", "reply")
+        .order_by("assigned_at", "id")
+    )
+    return Prefetch("assignments", queryset=leads, to_attr="top_leads")
+
+
+def _lead_names(document: IncomingDocument) -> str:
+    leads = getattr(document, "top_leads", [])
+    return "; ".join(
+        a.assignee.full_name if a.assignee else a.assignee_unit.name
+        for a in leads
+        if a.assignee or a.assignee_unit
+    )
+
+
+def _passed_on(document: IncomingDocument) -> date | None:
+    leads = getattr(document, "top_leads", [])
+    return _local_date(leads[0].assigned_at) if leads else None
+
+
+def _replies(document: IncomingDocument) -> str:
+    leads = getattr(document, "top_leads", [])
+    return "; ".join(a.reply.number_notation for a in leads if a.reply is not None)
+
+
 def _incoming_rows(documents: QuerySet[IncomingDocument]) -> Iterator[tuple[Cell, ...]]:
-    for d in documents.select_related("document_type").iterator(chunk_size=CHUNK_SIZE):
+    documents = documents.select_related("document_type").prefetch_related(_leads())
+    for d in documents.iterator(chunk_size=CHUNK_SIZE):
         yield (
             _local(d.received_at),
             d.arrival_number,
@@ -300,8 +334,8 @@ def _incoming_rows(documents: QuerySet[IncomingDocument]) -> Iterator[tuple[Cell
             d.number_notation,
             d.document_date,
             _incoming_title(d),
-            None,  # Đơn vị hoặc người nhận: comes with the workflow; blank for hand-filling
-            None,  # Ngày chuyển
+            _lead_names(d) or None,  # Đơn vị hoặc người nhận: the lead (chủ trì)
+            _passed_on(d),  # Ngày chuyển: when the leader's direction passed it on
             None,  # Ký nhận: signed by hand in the bound book
             _incoming_note(d),
         )
@@ -325,14 +359,15 @@ def _tracking_identity(document: IncomingDocument) -> str:
 
 
 def _tracking_rows(documents: QuerySet[IncomingDocument]) -> Iterator[tuple[Cell, ...]]:
-    for d in documents.select_related("document_type").iterator(chunk_size=CHUNK_SIZE):
+    documents = documents.select_related("document_type").prefetch_related(_leads())
+    for d in documents.iterator(chunk_size=CHUNK_SIZE):
         yield (
             d.arrival_number,
             _tracking_identity(d),
-            None,  # Đơn vị/người nhận: the workflow issue assigns handling units
+            _lead_names(d) or None,  # Đơn vị/người nhận: the lead (chủ trì)
             d.due_date,
             _PROGRESS.get(d.status, ""),
-            None,  # Số, ký hiệu văn bản trả lời: linked replies come with the workflow
+            _replies(d) or None,  # Số, ký hiệu văn bản trả lời
             d.notes,
         )
 

@@ -44,6 +44,7 @@ from vanthu.workflow.notify import notify
 from vanthu.workflow.signals import handling_stage_reached
 from vanthu.workflow.states import ASSIGNMENT, SUBMISSION, transition
 from vanthu.workflow.timeline import step_record
+from vanthu.workflow.timing import completion_facts
 
 NOT_FOUND = "Không tìm thấy."
 INVALID = "Thông tin xử lý văn bản chưa hợp lệ."
@@ -792,6 +793,15 @@ def _complete(
 ) -> Assignment:
     before = _move(actor, assignment, "complete")
     assignment.completed_at = timezone.now()
+    # Late or on time, and how long it took, as the monitoring figures count them (ADR 0019).
+    facts = completion_facts(
+        working_calendar(),
+        assigned_at=assignment.assigned_at,
+        due_date=assignment.due_date,
+        completed_at=assignment.completed_at,
+    )
+    assignment.completed_late = facts.late
+    assignment.handling_days = facts.handling_days
     assignment.result_note = text
     assignment.reply = reply
     assignment.save()

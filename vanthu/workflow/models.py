@@ -59,6 +59,14 @@ class Submission(AgencyOwnedModel):
         return f"Trình {self.incoming_id} → {self.leader_id}"
 
 
+# The rows of the monitoring indexes (see Assignment.Meta.indexes).
+_GIVEN = Q(role__in=[AssignmentRole.LEAD, AssignmentRole.CO]) & ~Q(state=AssignmentState.CANCELLED)
+_OPEN = Q(state__in=[AssignmentState.NEW, AssignmentState.IN_PROGRESS, AssignmentState.DELEGATED])
+_LEAD_DONE = Q(role=AssignmentRole.LEAD, state=AssignmentState.DONE)
+# The agency's figures read its top-level rows (the total) and every unit's rows (the lines).
+_AGENCY_ROWS = Q(parent__isnull=True) | Q(assignee_unit__isnull=False)
+
+
 class Assignment(AgencyOwnedModel):
     """One unit's or person's part in handling an incoming document (chủ trì, phối hợp, để biết).
 
@@ -106,6 +114,10 @@ class Assignment(AgencyOwnedModel):
     )
     accepted_at = models.DateTimeField("tiếp nhận lúc", null=True, blank=True)
     completed_at = models.DateTimeField("hoàn thành lúc", null=True, blank=True)
+    # Recorded on completion (`timing.completion_facts`) for the monitoring figures: completed
+    # after its due date (moved off days off), and working days from assignment to completion.
+    completed_late = models.BooleanField("hoàn thành quá hạn", null=True, blank=True)
+    handling_days = models.PositiveIntegerField("số ngày làm việc xử lý", null=True, blank=True)
     result_note = models.TextField("kết quả", blank=True)
     reply = models.ForeignKey(
         OutgoingDocument,
@@ -126,10 +138,80 @@ class Assignment(AgencyOwnedModel):
                 name="assignment_has_assignee",
             ),
         ]
+        # Monitoring, "Việc của tôi" and the deadline scan at millions of rows (ADR 0019,
+        # bench/workflow.py): per agency, unit and person, one partial index each for what was
+        # given out (by assigned_at), what is open (by due_date) and the lead work done (by
+        # completed_at), holding every column those counts read, so that PostgreSQL answers
+        # them from the index alone. The conditions repeat the queries' own filters word for word
+        # (`monitoring.HANDLED_ROLES`, `scan.OPEN_STATES`): the planner matches them literally.
         indexes = [
-            models.Index(fields=["agency", "state", "due_date"], name="assignment_agency_idx"),
-            models.Index(fields=["assignee", "state", "due_date"], name="assignment_person_idx"),
-            models.Index(fields=["assignee_unit", "state", "due_date"], name="assignment_unit_idx"),
+            models.Index(
+                fields=["agency", "assigned_at", "assignee_unit", "parent", "id"],
+                condition=_GIVEN & _AGENCY_ROWS,
+                name="assignment_agency_given_idx",
+            ),
+            models.Index(
+                fields=["agency", "due_date", "assignee_unit", "parent", "role", "id"],
+                condition=_OPEN & _AGENCY_ROWS,
+                name="assignment_agency_open_idx",
+            ),
+            models.Index(
+                fields=[
+                    "agency",
+                    "completed_at",
+                    "assignee_unit",
+                    "parent",
+                    "completed_late",
+                    "handling_days",
+                    "id",
+                ],
+                condition=_LEAD_DONE & _AGENCY_ROWS,
+                name="assignment_agency_done_idx",
+            ),
+            models.Index(
+                fields=["assignee_unit", "assigned_at", "agency", "id"],
+                condition=_GIVEN & Q(assignee_unit__isnull=False),
+                name="assignment_unit_given_idx",
+            ),
+            models.Index(
+                fields=["assignee_unit", "due_date", "role", "agency", "id"],
+                condition=_OPEN & Q(assignee_unit__isnull=False),
+                name="assignment_unit_open_idx",
+            ),
+            models.Index(
+                fields=[
+                    "assignee_unit",
+                    "completed_at",
+                    "completed_late",
+                    "handling_days",
+                    "agency",
+                    "id",
+                ],
+                condition=_LEAD_DONE & Q(assignee_unit__isnull=False),
+                name="assignment_unit_done_idx",
+            ),
+            models.Index(
+                fields=["assignee", "assigned_at", "agency", "id"],
+                condition=_GIVEN & Q(assignee__isnull=False),
+                name="assignment_person_given_idx",
+            ),
+            models.Index(
+                fields=["assignee", "due_date", "role", "agency", "id"],
+                condition=_OPEN & Q(assignee__isnull=False),
+                name="assignment_person_open_idx",
+            ),
+            models.Index(
+                fields=[
+                    "assignee",
+                    "completed_at",
+                    "completed_late",
+                    "handling_days",
+                    "agency",
+                    "id",
+                ],
+                condition=_LEAD_DONE & Q(assignee__isnull=False),
+                name="assignment_person_done_idx",
+            ),
         ]
 
     def __str__(self) -> str:

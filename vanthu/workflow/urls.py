@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from vanthu.workflow import urls_drafting, urls_inbox
+from vanthu.workflow import urls_drafting, urls_inbox, urls_monitoring
 from vanthu.workflow import views_handling as views
 
 app_name = "workflow"
@@ -15,4 +15,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("gia-han/<int:request_id>/", views.decide_extension, name="decide_extension"),
     *urls_drafting.urlpatterns,
     *urls_inbox.urlpatterns,
+    *urls_monitoring.urlpatterns,
 ]

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from itertools import count
 
 import pytest
+import time_machine
 from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
@@ -462,3 +463,46 @@ def test_a_period_across_new_year_prints_no_number_range():
     )
     assert heading.period == "Từ ngày 15/12/2026 đến ngày 15/01/2027 (40 văn bản)"
     assert heading.years == "2026-2027"
+
+
+def test_books_name_the_lead_the_date_passed_on_and_the_reply(cast):
+    # given a document the leader gave to Phòng BCVT to lead, answered by an issued reply
+    from vanthu.registry.tests.factories import OutgoingDocumentFactory
+    from vanthu.workflow import handling as h
+    from vanthu.workflow.choices import AssignmentRole
+
+    register = _register(cast.agency_a)
+    document = _incoming(register, cast.clerk, _local(2026, 11, 9, 10, 0))
+    with time_machine.travel(_local(2026, 11, 10, 8, 30), tick=False):
+        submission = h.submission_create(
+            actor=cast.actor(cast.clerk), incoming_id=document.pk, leader_id=cast.leader.pk
+        )
+        (lead,) = h.direction_give(
+            actor=cast.actor(cast.leader),
+            submission_id=submission.pk,
+            note="Phòng BCVT chủ trì.",
+            assignees=[h.AssigneeData(AssignmentRole.LEAD, unit_id=cast.unit_a.pk)],
+            due_date=date(2026, 11, 20),
+        )
+        head = cast.actor(cast.unit_head)
+        h.assignment_accept(actor=head, assignment_id=lead.pk)
+        reply = OutgoingDocumentFactory(agency=cast.agency_a, created_by=cast.clerk, issued=True)
+        h.assignment_complete(
+            actor=head, assignment_id=lead.pk, result="Đã trả lời.", reply_id=reply.pk
+        )
+
+    # when both books are exported
+    args = {"register_id": register.pk, "date_from": NOVEMBER[0], "date_to": NOVEMBER[1]}
+    actor = cast.actor(cast.leader)
+    _, tracking = _xlsx_rows(exports.tracking_register_xlsx(actor=actor, **args))
+    _, incoming = _xlsx_rows(exports.incoming_register_xlsx(actor=actor, **args))
+
+    # then the tracking book names the lead and the reply, the incoming book the date passed on
+    row = tracking[4]
+    assert row[2] == "Phòng Bưu chính, Viễn thông"
+    assert row[4] == "Đã xử lý xong"
+    assert row[5] == reply.number_notation
+    names = [c.title for c in LAYOUTS[Book.INCOMING].columns]
+    line = dict(zip(names, incoming[4], strict=True))
+    assert "Phòng Bưu chính, Viễn thông" in line.values()
+    assert datetime(2026, 11, 10) in line.values()

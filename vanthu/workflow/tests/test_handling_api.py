@@ -129,6 +129,8 @@ def test_every_handling_route_is_exercised_here():
         ("assignment-extension", "post"),
         ("extension-request-decide", "post"),
         ("handling-detail", "get"),
+        ("monitoring-list", "get"),
+        ("monitoring-documents", "get"),
     }
 
 
