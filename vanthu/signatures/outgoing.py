@@ -173,6 +173,12 @@ def outgoing_document_signed_upload(
     report = pdf_report(upload.content)
     if status_of(report) != SignatureStatus.VALID:
         raise _refuse(f"Bản đã ký không được chấp nhận: {report.summary_vi}")
+    if report.has_javascript:
+        # What the agency issues is opened by every recipient: no executable content (ADR 0014).
+        raise _refuse(
+            "Bản đã ký có chứa mã JavaScript; văn bản phát hành không được chứa mã chạy được. "
+            "Hãy ký lại từ tệp PDF không có JavaScript."
+        )
     saved: Saved = []
     try:
         with transaction.atomic():

@@ -34,6 +34,7 @@ __all__ = [
     "testpki_issue",
     "testpki_load_or_create",
     "testpki_revoke",
+    "testpki_tsa_issue",
 ]
 
 TEST_MARKER = "THỬ NGHIỆM – KHÔNG CÓ GIÁ TRỊ PHÁP LÝ"  # noqa: RUF001 - Vietnamese typography
@@ -183,7 +184,10 @@ def _leaf_builder(
 
 
 def _make_tsa(
-    root_cert: x509.Certificate, root_key: rsa.RSAPrivateKey
+    root_cert: x509.Certificate,
+    root_key: rsa.RSAPrivateKey,
+    *,
+    not_after: dt.datetime | None = None,
 ) -> tuple[x509.Certificate, rsa.RSAPrivateKey]:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     now = _now()
@@ -194,7 +198,7 @@ def _make_tsa(
             _name(TSA_COMMON_NAME, _ORGANIZATION),
             key.public_key(),
             now - dt.timedelta(days=1),
-            now + dt.timedelta(days=3000),
+            not_after or now + dt.timedelta(days=3000),
         )
         .add_extension(
             x509.KeyUsage(
@@ -310,6 +314,16 @@ def testpki_issue(
     return cert, new_key
 
 
+def testpki_tsa_issue(
+    pki: TestPki, *, not_after: dt.datetime
+) -> tuple[x509.Certificate, rsa.RSAPrivateKey]:
+    """Issue another timestamp authority certificate and key (a TSA's key rollover, in tests).
+
+    The PKI's own TSA (``pki.tsa_cert``) is left as it is; nothing is written to disk.
+    """
+    return _make_tsa(pki.root_cert, pki.root_key, not_after=not_after)
+
+
 def _revoked_entries(pki: TestPki) -> dict[int, dt.datetime]:
     path = pki.directory / "revoked.txt"
     entries: dict[int, dt.datetime] = {}
@@ -362,3 +376,4 @@ testpki_load_or_create.__test__ = False  # type: ignore[attr-defined]
 testpki_issue.__test__ = False  # type: ignore[attr-defined]
 testpki_revoke.__test__ = False  # type: ignore[attr-defined]
 testpki_crl.__test__ = False  # type: ignore[attr-defined]
+testpki_tsa_issue.__test__ = False  # type: ignore[attr-defined]

@@ -10,7 +10,8 @@ Three kinds of signature, each an incremental revision (the unsigned bytes stay 
   attachments and copies (agency, number and notation, ISO 8601 signing time).
 
 PAdES baseline (SubFilter ETSI.CAdES.detached, SHA-256): B-B without a timestamper, B-T with
-one, B-LT when a validation context is given (its CRLs and chain are embedded). Signatures
+one, B-LT when a validation context is given (the chain and its CRLs and OCSP responses, given
+or fetched, are embedded in the DSS). Signatures
 are approval signatures without field locks: a later signature is an allowed change, while
 any change to the content after a signature makes that signature invalid on validation.
 (A certification signature would make pyHanko reject the agency signature added after it.)
@@ -776,21 +777,36 @@ def pdf_archive_timestamp_add(
     """Add validation data for every signature, then a document timestamp (PAdES B-LTA).
 
     For the re-validation job (issue 4 item 6): run before certificates or the last timestamp
-    expire. With ``validation_context`` (trust roots and CRLs), the chains and revocation data
-    of the existing signatures are embedded (DSS) first, one revision per signature; then a
-    document timestamp covers everything. The input bytes stay a prefix of the output.
+    expire, and again before that timestamp's TSA certificate expires (repeated B-LTA). With
+    ``validation_context`` (trust roots, CRLs, fetching), the chains and revocation data of the
+    existing signatures and document timestamps are embedded (DSS) first, one revision per
+    signature; then a document timestamp covers everything. The input bytes stay a prefix of
+    the output.
     """
     from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.validation import add_validation_info
+    from pyhanko.sign.validation import DocumentSecurityStore, add_validation_info
 
     data = pdf
     _open_writer(data)  # refuse encrypted, corrupt or tampered input
     if validation_context is not None:
         count = len(PdfFileReader(io.BytesIO(data)).embedded_signatures)
         for index in range(count):
-            embedded = PdfFileReader(io.BytesIO(data)).embedded_signatures[index]
+            reader = PdfFileReader(io.BytesIO(data))
+            embedded = reader.embedded_signatures[index]
+            # A signature's VRI entry, once written, must never change (pyHanko judges that a
+            # suspicious modification): data for a signature that has one goes to the DSS only.
             try:
-                output = add_validation_info(embedded, validation_context, output=io.BytesIO())
+                vri = reader.root["/DSS"]["/VRI"]
+                key = DocumentSecurityStore.sig_content_identifier(
+                    embedded.pkcs7_content.hex().encode("ascii")
+                )
+                has_vri = key in vri
+            except (KeyError, TypeError):
+                has_vri = False
+            try:
+                output = add_validation_info(
+                    embedded, validation_context, add_vri_entry=not has_vri, output=io.BytesIO()
+                )
             except Exception as exc:
                 raise SigningError(
                     "Không bổ sung được thông tin kiểm tra chữ ký «"

@@ -63,8 +63,13 @@ def timestamper() -> TimeStamper | None:
 
 
 def signing_validation_context() -> ValidationContext | None:
-    """Return the context whose revocation data is embedded when signing (B-LT), if any CRL."""
+    """Return the context whose validation data is embedded when signing (PAdES B-LT), or None.
+
+    B-LT whenever validation data can be obtained: CRLs on disk (VANTHU_CRL_DIR, the test CA's)
+    or, with VANTHU_SIGNATURE_FETCH, the OCSP responders and CRLs the certificates name. With
+    neither, signatures are B-T (or B-B without a timestamp authority).
+    """
     crls = offline_crls()
-    if not crls:
+    if not crls and not settings.SIGNATURE_FETCH:
         return None
     return validation_context_for(trust_roots(), crls=crls, allow_fetching=settings.SIGNATURE_FETCH)

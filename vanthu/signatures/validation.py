@@ -3,20 +3,22 @@
 ``pdf_validate`` never raises on hostile input and never modifies the bytes: it reads them
 through a read-only stream. For each signature it checks integrity, what the signature covers
 and whether later changes are allowed, the signer's certificate and its chain to the
-configured trust anchors, validity at signing time, and revocation against the CRLs given
-(or embedded in the document). When no revocation data covers a certificate, revocation is
-"not_checked" and the report says so; it never claims "not revoked" without evidence.
+configured trust anchors, validity at signing time, and the revocation of every certificate of
+the chain (``revocation.py``: CRLs and OCSP responses given, embedded in the document or
+fetched). When no revocation data covers a certificate, revocation is "not_checked" and the
+report says so ("chưa kiểm tra"); it never claims "not revoked" without evidence.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from asn1crypto import x509 as asn1_x509  # type: ignore[import-untyped]
 from cryptography import x509
@@ -30,6 +32,14 @@ from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
+from .report import ChangesAfter, Coverage, PdfReport, SignatureCheck, Verdict
+from .revocation import (
+    ChainRevocation,
+    RevocationData,
+    chain_build,
+    chain_revocation,
+    cms_revocation_blobs,
+)
 from .signing import VN_TZ
 
 __all__ = [
@@ -44,118 +54,9 @@ __all__ = [
 MAX_PDF_BYTES = 256 * 1024 * 1024
 _MAX_WALK_OBJECTS = 200_000
 
-Verdict = Literal["valid", "invalid", "indeterminate"]
-Coverage = Literal["entire_file", "entire_revision", "partial"]
-ChangesAfter = Literal["none", "allowed", "disallowed"]
-Revocation = Literal["good", "revoked", "not_checked"]
-Status = Literal["signed", "unsigned", "encrypted", "unreadable"]
-
-
-def _iso(value: dt.datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
-def _from_iso(value: str | None) -> dt.datetime | None:
-    return dt.datetime.fromisoformat(value) if value else None
-
 
 def _vn_time(value: dt.datetime) -> str:
     return value.astimezone(VN_TZ).strftime("%d/%m/%Y %H:%M")
-
-
-@dataclass
-class SignatureCheck:
-    """The verdict on one signature, with the facts behind it."""
-
-    field_name: str
-    kind: Literal["signature", "document_timestamp"] = "signature"
-    signer_name: str = ""
-    signer_organization: str = ""
-    signer_title: str = ""
-    certificate_serial: str = ""
-    certificate_issuer: str = ""
-    certificate_not_after: dt.datetime | None = None
-    signing_time: dt.datetime | None = None
-    timestamp_time: dt.datetime | None = None
-    timestamp_trusted: bool = False
-    intact: bool = False
-    coverage: Coverage = "partial"
-    changes_after: ChangesAfter = "disallowed"
-    trusted: bool = False
-    chain_problem: str | None = None
-    expired_at_signing: bool = False
-    revocation: Revocation = "not_checked"
-    revocation_time: dt.datetime | None = None
-    verdict: Verdict = "indeterminate"
-    reasons: list[str] = field(default_factory=list)
-    summary_vi: str = ""
-
-    _DATETIMES = (
-        "certificate_not_after",
-        "signing_time",
-        "timestamp_time",
-        "revocation_time",
-    )
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return a JSON-safe dictionary (datetimes as ISO 8601 strings)."""
-        data = asdict(self)
-        for name in self._DATETIMES:
-            data[name] = _iso(getattr(self, name))
-        return data
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> SignatureCheck:
-        """Rebuild a check from ``to_dict`` output."""
-        values = dict(data)
-        for name in cls._DATETIMES:
-            values[name] = _from_iso(values.get(name))
-        values["reasons"] = list(values.get("reasons", []))
-        return cls(**values)
-
-
-@dataclass
-class PdfReport:
-    """The validation report of one PDF, stored with the document as evidence."""
-
-    status: Status
-    has_javascript: bool = False
-    page_count: int = 0
-    signatures: list[SignatureCheck] = field(default_factory=list)
-    summary_vi: str = ""
-    checked_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
-    revocation_checked: bool = False
-
-    @property
-    def all_valid(self) -> bool:
-        """Return True when the file is signed and every signature is valid."""
-        return self.status == "signed" and all(s.verdict == "valid" for s in self.signatures)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return a JSON-safe dictionary."""
-        return {
-            "status": self.status,
-            "has_javascript": self.has_javascript,
-            "page_count": self.page_count,
-            "signatures": [s.to_dict() for s in self.signatures],
-            "summary_vi": self.summary_vi,
-            "checked_at": self.checked_at.isoformat(),
-            "revocation_checked": self.revocation_checked,
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> PdfReport:
-        """Rebuild a report from ``to_dict`` output."""
-        checked_at = _from_iso(data.get("checked_at")) or dt.datetime.now(dt.UTC)
-        return cls(
-            status=data["status"],
-            has_javascript=bool(data.get("has_javascript", False)),
-            page_count=int(data.get("page_count", 0)),
-            signatures=[SignatureCheck.from_dict(s) for s in data.get("signatures", [])],
-            summary_vi=str(data.get("summary_vi", "")),
-            checked_at=checked_at,
-            revocation_checked=bool(data.get("revocation_checked", False)),
-        )
 
 
 # --------------------------------------------------------------------------- configuration
@@ -186,13 +87,18 @@ def validation_context_for(
     trust_roots: Sequence[x509.Certificate],
     *,
     crls: Sequence[bytes] = (),
+    ocsps: Sequence[bytes] = (),
+    other_certs: Sequence[x509.Certificate] = (),
     allow_fetching: bool = False,
     at: dt.datetime | None = None,
 ) -> ValidationContext:
-    """Return a pyHanko validation context (also for B-LT signing: its CRLs get embedded)."""
+    """Return a pyHanko validation context (also for B-LT signing: its CRLs and OCSP responses,
+    given or fetched, get embedded)."""
     return ValidationContext(
         trust_roots=[_asn1(c) for c in trust_roots],
+        other_certs=[_asn1(c) for c in other_certs],
         crls=list(crls),
+        ocsps=list(ocsps),
         allow_fetching=allow_fetching,
         revocation_mode="soft-fail",
         moment=at,
@@ -273,11 +179,9 @@ def _attribute(name: x509.Name, oid: x509.ObjectIdentifier) -> str:
     return value if isinstance(value, str) else value.decode("utf-8", "replace")
 
 
-def _issuer_candidates(
-    embedded: EmbeddedPdfSignature, trust_roots: Sequence[x509.Certificate]
-) -> list[x509.Certificate]:
-    certs = list(trust_roots)
-    for item in embedded.signed_data["certificates"]:
+def _embedded_certs(embedded: EmbeddedPdfSignature) -> list[x509.Certificate]:
+    certs: list[x509.Certificate] = []
+    for item in embedded.signed_data["certificates"] or ():
         try:
             certs.append(x509.load_der_x509_certificate(item.chosen.dump()))
         except Exception:  # noqa: S112 - attribute certificates and junk are skipped
@@ -285,62 +189,107 @@ def _issuer_candidates(
     return certs
 
 
-def _load_crls(blobs: Iterable[bytes]) -> list[x509.CertificateRevocationList]:
-    loaded: list[x509.CertificateRevocationList] = []
-    for blob in blobs:
+def _dss_data(reader: PdfFileReader) -> RevocationData:
+    """Return the CRLs, OCSP responses and certificates of the document's DSS (PAdES B-LT)."""
+
+    def blobs(key: str) -> list[bytes]:
+        found: list[bytes] = []
         try:
-            if blob.lstrip().startswith(b"-----BEGIN"):
-                loaded.append(x509.load_pem_x509_crl(blob))
-            else:
-                loaded.append(x509.load_der_x509_crl(blob))
-        except Exception:  # noqa: S112 - an unreadable CRL is no evidence
-            continue
-    return loaded
+            for ref in reader.root["/DSS"].get(key, []):
+                try:
+                    found.append(bytes(ref.get_object().data))
+                except Exception:  # noqa: S112 - a broken stream is no evidence
+                    continue
+        except Exception:  # noqa: S110 - no DSS, or not a dictionary
+            pass
+        return found
+
+    return RevocationData.load(crls=blobs("/CRLs"), ocsps=blobs("/OCSPs"), certs=blobs("/Certs"))
 
 
-def _dss_crls(reader: PdfFileReader) -> list[bytes]:
-    try:
-        dss = reader.root["/DSS"]
-        return [bytes(ref.get_object().data) for ref in dss.get("/CRLs", [])]
-    except Exception:
-        return []
+@dataclass(frozen=True)
+class _Inputs:
+    """What every signature of one file is checked with."""
+
+    trust_roots: Sequence[x509.Certificate]
+    revocation: RevocationData  # given CRLs and the document's DSS
+    allow_fetching: bool
+    at: dt.datetime | None
 
 
-def _revocation(
+def _signature_inputs(
+    embedded: EmbeddedPdfSignature, inputs: _Inputs
+) -> tuple[ValidationContext, RevocationData, list[x509.Certificate]]:
+    """Return the context for one signature, its revocation data and candidate issuers."""
+    crls, ocsps = cms_revocation_blobs(embedded.signed_data, embedded.signer_info)
+    data = inputs.revocation.merged(RevocationData.load(crls=crls, ocsps=ocsps))
+    context = validation_context_for(
+        inputs.trust_roots,
+        crls=data.crl_blobs(),
+        ocsps=data.ocsp_blobs(),
+        other_certs=data.certs,
+        allow_fetching=inputs.allow_fetching,
+        at=inputs.at,
+    )
+    return context, data, [*_embedded_certs(embedded), *data.certs]
+
+
+def _fetched(context: ValidationContext, data: RevocationData) -> RevocationData:
+    """Add what pyHanko fetched online (VANTHU_SIGNATURE_FETCH) during validation."""
+    if not context.fetching_allowed:
+        return data
+    fetched = RevocationData.load(
+        crls=[c.dump() for c in context.crls], ocsps=[o.dump() for o in context.ocsps]
+    )
+    return data.merged(fetched)
+
+
+def _chain_revocation(
     cert: x509.Certificate,
-    crls: Sequence[x509.CertificateRevocationList],
-    issuers: Sequence[x509.Certificate],
-    moment: dt.datetime,
-) -> tuple[Revocation, dt.datetime | None, str | None]:
-    """Check ``cert`` against CRLs signed by its issuer; return status, time, a note."""
-    stale = False
-    for crl in crls:
-        if crl.issuer != cert.issuer:
-            continue
-        issuer = next(
-            (c for c in issuers if c.subject == crl.issuer and _crl_signed_by(crl, c)),
-            None,
-        )
-        if issuer is None:
-            continue
-        entry = crl.get_revoked_certificate_by_serial_number(cert.serial_number)
-        if entry is not None:
-            return "revoked", entry.revocation_date_utc, None
-        next_update = crl.next_update_utc
-        if next_update is not None and next_update < moment:
-            stale = True
-            continue
-        return "good", None, None
-    if stale:
-        return "not_checked", None, "danh sách chứng thư bị thu hồi (CRL) đã quá hạn cập nhật"
-    return "not_checked", None, None
+    *,
+    candidates: Sequence[x509.Certificate],
+    inputs: _Inputs,
+    data: RevocationData,
+    signed_at: dt.datetime | None,
+) -> ChainRevocation:
+    chain, complete = chain_build(cert, candidates=candidates, anchors=inputs.trust_roots)
+    return chain_revocation(
+        chain,
+        data,
+        complete=complete,
+        moment=inputs.at or dt.datetime.now(dt.UTC),
+        signed_at=signed_at,
+    )
 
 
-def _crl_signed_by(crl: x509.CertificateRevocationList, issuer: x509.Certificate) -> bool:
-    try:
-        return crl.is_signature_valid(issuer.public_key())  # type: ignore[arg-type]
-    except Exception:
-        return False
+def _record_revocation(check: SignatureCheck, found: ChainRevocation) -> None:
+    check.revocation = found.status
+    check.revocation_time = found.revoked_at
+    check.revocation_sources = list(found.sources) if found.status == "good" else []
+
+
+def _revoked_reason(found: ChainRevocation, *, what: str) -> str:
+    when = " từ " + _vn_time(found.revoked_at) if found.revoked_at else ""
+    if found.revoked_is_signer:
+        return what + " đã bị thu hồi" + when + "."
+    return "Chứng thư của tổ chức cấp «" + found.revoked_name + "» đã bị thu hồi" + when + "."
+
+
+def _not_checked_reason(found: ChainRevocation, *, fetching: bool) -> str:
+    """Say which certificates were not checked for revocation, and why ("chưa kiểm tra")."""
+    whose: list[str] = []
+    if found.unchecked_signer:
+        whose.append("chứng thư số của người ký")
+    whose += ["chứng thư của tổ chức cấp «" + name + "»" for name in found.unchecked_authorities]
+    if not found.chain_complete:
+        why = "không xác định được chuỗi chứng thư đến tổ chức cấp tin cậy"
+    elif found.stale:
+        why = "danh sách thu hồi (CRL) hoặc phản hồi OCSP đã quá hạn"
+    elif fetching:
+        why = "không lấy được CRL/OCSP trực tuyến từ tổ chức cấp"
+    else:
+        why = "không có CRL/OCSP cho tổ chức cấp"
+    return "Chưa kiểm tra được tình trạng thu hồi của " + ", ".join(whose) + ": " + why + "."
 
 
 def _coverage(status: PdfSignatureStatus) -> Coverage:
@@ -364,15 +313,7 @@ def _changes_after(status: PdfSignatureStatus, coverage: Coverage) -> ChangesAft
     return "allowed"
 
 
-def _check_signature(
-    embedded: EmbeddedPdfSignature,
-    *,
-    trust_roots: Sequence[x509.Certificate],
-    crls: Sequence[x509.CertificateRevocationList],
-    crl_blobs: Sequence[bytes],
-    allow_fetching: bool,
-    at: dt.datetime | None,
-) -> SignatureCheck:
+def _check_signature(embedded: EmbeddedPdfSignature, inputs: _Inputs) -> SignatureCheck:
     check = SignatureCheck(field_name=str(embedded.field_name))
     try:
         cert = x509.load_der_x509_certificate(embedded.signer_cert.dump())
@@ -388,13 +329,16 @@ def _check_signature(
     check.certificate_issuer = cert.issuer.rfc4514_string()
     check.certificate_not_after = cert.not_valid_after_utc
 
-    context = validation_context_for(
-        trust_roots, crls=crl_blobs, allow_fetching=allow_fetching, at=at
-    )
+    context, data, candidates = _signature_inputs(embedded, inputs)
     if embedded.sig_object_type == "/DocTimeStamp":
-        return _check_document_timestamp(embedded, check, cert, context, crls, trust_roots, at)
+        return _check_document_timestamp(embedded, check, cert, context, data, candidates, inputs)
     ts_context = validation_context_for(
-        trust_roots, crls=crl_blobs, allow_fetching=allow_fetching, at=at
+        inputs.trust_roots,
+        crls=data.crl_blobs(),
+        ocsps=data.ocsp_blobs(),
+        other_certs=data.certs,
+        allow_fetching=inputs.allow_fetching,
+        at=inputs.at,
     )
     status = validate_pdf_signature(
         embedded, signer_validation_context=context, ts_validation_context=ts_context
@@ -405,29 +349,39 @@ def _check_signature(
     if ts is not None:
         check.timestamp_time = ts.timestamp
         check.timestamp_trusted = bool(ts.intact and ts.valid and ts.trusted)
+        # the token's certificate itself is judged by pyHanko; this only feeds preservation
+        with contextlib.suppress(Exception):
+            check.timestamp_certificate_not_after = x509.load_der_x509_certificate(
+                ts.signing_cert.dump()
+            ).not_valid_after_utc
     check.coverage = _coverage(status)
     check.changes_after = _changes_after(status, check.coverage)
 
     # The time of signing: a trusted timestamp, else the time the signer claims. Without
     # either, the certificate's validity is judged only at validation time (by pyHanko).
-    moment = (
-        check.timestamp_time
-        if check.timestamp_time is not None and check.timestamp_trusted
-        else check.signing_time
-    )
+    proven = check.timestamp_time if check.timestamp_trusted else None
+    moment = proven or check.signing_time
     check.expired_at_signing = moment is not None and not (
         cert.not_valid_before_utc <= moment <= cert.not_valid_after_utc
     )
-    now = at or dt.datetime.now(dt.UTC)
-    # CRL issuers: the trust anchors, plus the certificates the signature carries only when
-    # they were validated as part of a trusted chain (intermediate CAs).
-    issuers = _issuer_candidates(embedded, trust_roots) if status.trusted else list(trust_roots)
-    revocation, revoked_at, revocation_note = _revocation(cert, crls, issuers, now)
-    if revocation == "not_checked" and status.revoked:
-        revocation = "revoked"
-    check.revocation = revocation
-    check.revocation_time = revoked_at
-    check.trusted = bool(status.trusted) and revocation != "revoked"
+    # Every certificate of the chain up to a trust anchor (the signer's and each intermediate
+    # CA's), against the CRLs and OCSP responses given, embedded or fetched.
+    found = _chain_revocation(
+        cert,
+        candidates=candidates,
+        inputs=inputs,
+        data=_fetched(context, data),
+        signed_at=proven,
+    )
+    if found.status == "not_checked" and status.revoked:
+        ca = getattr(status.trust_problem_indic, "name", "") == "REVOKED_CA_NO_POE"
+        found = ChainRevocation(
+            "revoked",
+            revoked_is_signer=not ca,
+            revoked_name=_attribute(cert.issuer, NameOID.COMMON_NAME) if ca else "",
+        )
+    _record_revocation(check, found)
+    check.trusted = bool(status.trusted) and found.status != "revoked"
     indic = status.trust_problem_indic
     if not status.trusted and indic is not None:
         check.chain_problem = _TRUST_PROBLEMS.get(
@@ -454,26 +408,20 @@ def _check_signature(
     if ts is not None and not (ts.intact and ts.valid):
         verdict = "invalid"
         reasons.append("Dấu thời gian trong chữ ký không hợp lệ.")
-    if revocation == "revoked":
+    if found.status == "revoked":
         verdict = "invalid"
-        when = " từ " + _vn_time(revoked_at) if revoked_at else ""
-        reasons.append("Chứng thư số đã bị thu hồi" + when + ".")
+        reasons.append(_revoked_reason(found, what="Chứng thư số"))
     if check.expired_at_signing:
         verdict = "invalid"
         reasons.append("Chứng thư số đã hết hạn hoặc chưa có hiệu lực tại thời điểm ký.")
     if not check.trusted and verdict == "valid":
         verdict = "indeterminate"
-    if not check.trusted and check.chain_problem and revocation != "revoked":
+    if not check.trusted and check.chain_problem and found.status != "revoked":
         reasons.append("Chứng thư số không được tin cậy: " + check.chain_problem + ".")
     if ts is not None and ts.intact and ts.valid and not check.timestamp_trusted:
         reasons.append("Tổ chức cấp dấu thời gian không nằm trong danh sách tin cậy.")
-    if revocation == "not_checked":
-        note = " (" + revocation_note + ")" if revocation_note else ""
-        reasons.append(
-            "Chưa kiểm tra được tình trạng thu hồi của chứng thư số"
-            + note
-            + ": không có CRL/OCSP cho tổ chức cấp."
-        )
+    if found.status == "not_checked":
+        reasons.append(_not_checked_reason(found, fetching=inputs.allow_fetching))
     check.verdict = verdict
     check.summary_vi = _signature_summary(check)
     return check
@@ -484,9 +432,9 @@ def _check_document_timestamp(
     check: SignatureCheck,
     cert: x509.Certificate,
     context: ValidationContext,
-    crls: Sequence[x509.CertificateRevocationList],
-    trust_roots: Sequence[x509.Certificate],
-    at: dt.datetime | None,
+    data: RevocationData,
+    candidates: Sequence[x509.Certificate],
+    inputs: _Inputs,
 ) -> SignatureCheck:
     """Judge a document timestamp (PAdES B-LTA) the same way as a signature."""
     check.kind = "document_timestamp"
@@ -494,15 +442,21 @@ def _check_document_timestamp(
     check.intact = bool(status.intact and status.valid)
     check.signing_time = check.timestamp_time = status.timestamp
     check.timestamp_trusted = bool(status.trusted)
+    check.timestamp_certificate_not_after = cert.not_valid_after_utc
     check.trusted = bool(status.trusted)
     check.coverage = _coverage(status)  # type: ignore[arg-type]
     check.changes_after = _changes_after(status, check.coverage)  # type: ignore[arg-type]
     check.expired_at_signing = not (
         cert.not_valid_before_utc <= status.timestamp <= cert.not_valid_after_utc
     )
-    issuers = _issuer_candidates(embedded, trust_roots) if status.trusted else list(trust_roots)
-    revocation, revoked_at, _ = _revocation(cert, crls, issuers, at or dt.datetime.now(dt.UTC))
-    check.revocation, check.revocation_time = revocation, revoked_at
+    found = _chain_revocation(
+        cert,
+        candidates=candidates,
+        inputs=inputs,
+        data=_fetched(context, data),
+        signed_at=status.timestamp if status.trusted else None,
+    )
+    _record_revocation(check, found)
     indic = status.trust_problem_indic
     if not status.trusted and indic is not None:
         check.chain_problem = _TRUST_PROBLEMS.get(getattr(indic, "name", ""), "chuỗi không hợp lệ")
@@ -513,9 +467,14 @@ def _check_document_timestamp(
     if check.coverage == "partial" or check.changes_after == "disallowed":
         verdict = "invalid"
         check.reasons.append("Tệp đã bị sửa đổi sau dấu thời gian theo cách không được phép.")
-    if revocation == "revoked" or check.expired_at_signing:
+    if found.status == "revoked":
         verdict = "invalid"
-        check.reasons.append("Chứng thư của tổ chức cấp dấu thời gian đã bị thu hồi hoặc hết hạn.")
+        check.reasons.append(_revoked_reason(found, what="Chứng thư của tổ chức cấp dấu thời gian"))
+    if check.expired_at_signing:
+        verdict = "invalid"
+        check.reasons.append(
+            "Chứng thư của tổ chức cấp dấu thời gian đã hết hạn tại thời điểm đóng dấu."
+        )
     if verdict == "valid" and not check.trusted:
         verdict = "indeterminate"
         check.reasons.append(
@@ -603,8 +562,9 @@ def pdf_validate(
 ) -> PdfReport:
     """Validate every signature in ``data`` and return the report; never raises on bad input.
 
-    ``crls`` (DER or PEM) are used for revocation, together with CRLs embedded in the
-    document (B-LT); ``at`` is the validation time (default now).
+    ``crls`` (DER or PEM) are used for revocation, together with the CRLs and OCSP responses
+    embedded in the document (the DSS of B-LT, the CMS of each signature) and, with
+    ``allow_fetching``, those fetched online; ``at`` is the validation time (default now).
     """
     checked_at = dt.datetime.now(dt.UTC)
     try:
@@ -653,19 +613,16 @@ def _validate(
         report.has_javascript = _has_javascript(reader)
     except Exception:
         report.has_javascript = _raw_has_javascript(data)
-    all_crl_blobs = [*crls, *_dss_crls(reader)]
-    loaded_crls = _load_crls(all_crl_blobs)
+    inputs = _Inputs(
+        trust_roots=trust_roots,
+        revocation=RevocationData.load(crls=crls).merged(_dss_data(reader)),
+        allow_fetching=allow_fetching,
+        at=at,
+    )
     report.status = "signed" if embedded else "unsigned"
     for signature in embedded:
         try:
-            check = _check_signature(
-                signature,
-                trust_roots=trust_roots,
-                crls=loaded_crls,
-                crl_blobs=all_crl_blobs,
-                allow_fetching=allow_fetching,
-                at=at,
-            )
+            check = _check_signature(signature, inputs)
         except Exception:
             check = SignatureCheck(field_name=str(signature.field_name), verdict="invalid")
             check.reasons.append("Không đọc hoặc không kiểm tra được chữ ký này (dữ liệu hỏng).")

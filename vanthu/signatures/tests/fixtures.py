@@ -249,3 +249,13 @@ def encrypted_pdf() -> bytes:
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
+
+
+@pytest.fixture(scope="session")
+def ocsp_authority(pki):
+    """An intermediate CA under the test root and its OCSP responder on loopback."""
+    from vanthu.signatures.tests.ocsp import ocsp_authority_start
+
+    authority, stop = ocsp_authority_start(pki)
+    yield authority
+    stop()
