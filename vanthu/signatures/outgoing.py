@@ -185,6 +185,14 @@ def outgoing_document_signed_upload(
             document = _locked_draft(actor, document_id)
             _check_signer(actor, document)
             text = _current_text(document)
+            if text.content_type == PDF and not upload.content.startswith(_read(text)):
+                # A signature appends a revision to the file it signs (PAdES): the draft's
+                # PDF must be the start of the signed one, or this is another document.
+                raise _refuse(
+                    "Tệp đã ký không phải là bản dự thảo hiện hành của văn bản này (chữ ký số "
+                    "phải được thêm vào chính tệp PDF dự thảo). Hãy tải bản dự thảo về, ký số "
+                    "rồi tải lên lại."
+                )
             revision = _store_revision(
                 actor=actor, previous=text, content=upload.content, saved=saved
             )

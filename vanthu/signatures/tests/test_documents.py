@@ -195,6 +195,19 @@ def test_a_text_signed_elsewhere_is_taken_only_once_it_verifies(cast, signing, l
         outgoing_document_signed_upload(
             actor=actor, document_id=document.pk, name="ky.pdf", data=make_pdf(2)
         )
+    # a valid signature on another PDF than the draft is refused
+    another = sign_as_signer(
+        make_pdf(3),
+        signer=leader.signer(),
+        signer_name="Nguyễn Văn A",
+        signer_title="Giám đốc",
+        signature_image=None,
+    )
+    with pytest.raises(ValidationFailed) as refused:
+        outgoing_document_signed_upload(
+            actor=actor, document_id=document.pk, name="ky.pdf", data=another
+        )
+    assert "không phải là bản dự thảo hiện hành" in str(refused.value.fields)
     assert DocumentFile.objects.filter(outgoing=document).count() == 1
     # a PDF signed by a trusted certificate (a desktop tool) is taken as the signed text
     trusted = sign_as_signer(
