@@ -1,5 +1,5 @@
-"""In a real browser: a leader signs a draft with a PKCS#11 key, the clerk issues it, and the
-receiving agency sees who signed it, in what capacity, and that the signature is valid."""
+"""In a real browser: a leader signs a draft with a PKCS#11 key, the clerk issues and sends it,
+and the receiving agency sees who signed it, in what capacity, and that the signature is valid."""
 
 from __future__ import annotations
 
@@ -92,25 +92,25 @@ def test_leader_signs_clerk_issues_receiver_sees_valid_signer(page: Page, live_s
     with signed.file.open("rb") as handle:
         content = handle.read()
 
-    # when the clerk of agency B registers the PDF it received
-    _sign_in(page, live_server.url, "/van-ban/den/vao-so/?kenh=dien-tu", "vanthu.b")
-    page.get_by_label("Tệp văn bản điện tử").set_input_files(
-        {"name": "01-STTTT-VP.pdf", "mimeType": "application/pdf", "buffer": content}
-    )
-    page.get_by_label("Nơi gửi").fill("Thông tin")
-    page.get_by_label("Số", exact=True).fill("1")
-    page.get_by_label("Ký hiệu").fill("STTTT-VP")
-    page.get_by_label("Ngày văn bản").fill(signed.created_at.strftime("%d/%m/%Y"))
-    page.get_by_label("Loại văn bản").select_option(label="Công văn")
-    page.get_by_label("Trích yếu nội dung").fill("V/v triển khai chữ ký số chuyên dùng")
-    page.get_by_label(re.compile("Sở Thông tin và Truyền thông")).check()
-    page.get_by_role("button", name="Vào sổ").click()
-    expect(page.get_by_text("Đã vào sổ văn bản đến số 1/")).to_be_visible()
-    expect(page.locator("section:has(#chu-ky-so)")).to_contain_text("Đang kiểm tra chữ ký số")
+    # when the clerk sends it, agency B (hosted here) finds it in its queue
+    page.get_by_role("button", name="Gửi văn bản").click()
+    _sign_in(page, live_server.url, "/lien-thong/den/", "vanthu.b")
+    page.get_by_role("link", name="V/v triển khai chữ ký số chuyên dùng").click()
+    expect(page.get_by_text("Đang kiểm tra chữ ký số")).to_be_visible()
     _run_worker()
     page.reload()
 
-    # then the receiving agency sees "valid — signed by … as …"
+    # then before receiving it, B's clerk sees "valid — signed by … as …" for the file
+    expect(page.locator(".file-list")).to_contain_text(f"Hợp lệ — ký bởi {SIGNER}, {TITLE}")
+
+    # and once received into the register, the document's own panel says the same
+    page.get_by_role("button", name="Tiếp nhận vào sổ").click()
+    expect(page.get_by_text("Đã tiếp nhận vào sổ văn bản đến số 1/")).to_be_visible()
+    _run_worker()
+    page.reload()
     panel = page.locator("section:has(#chu-ky-so)")
     expect(panel).to_contain_text(f"Hợp lệ — ký bởi {SIGNER}, {TITLE}")
     expect(panel.locator(".signature--valid")).to_have_count(2)
+    received = DocumentFile.objects.get(incoming__agency=cast.agency_b, role=FileRole.ORIGINAL)
+    with received.file.open("rb") as handle:
+        assert handle.read() == content  # the bytes the agency signed, unchanged
