@@ -33,6 +33,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "workflow",
         "Quét hạn xử lý (scan): báo sắp đến hạn, quá hạn; gửi lại thư thông báo",
     ),
+    "exchange": (
+        "exchange",
+        "Liên thông: nhập danh bạ hệ thống liên thông (import-partners), gửi gói tin (send)",
+    ),
     "createsuperuser": ("createsuperuser", "Tạo tài khoản quản trị hệ thống đầu tiên"),
     "django-check": ("check", "Lệnh `check` gốc của Django (kiểm tra cấu hình)"),
 }

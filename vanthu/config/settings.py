@@ -200,6 +200,22 @@ TASKS = {
     }
 }
 
+# --- Exchange with other systems (ADR 0018) -------------------------------------------------
+# VANTHU_EXCHANGE_MAX_ATTEMPTS: sendings of a packet before it is marked failed (clerk retries).
+EXCHANGE_MAX_ATTEMPTS = env.int("VANTHU_EXCHANGE_MAX_ATTEMPTS", default=8)
+# VANTHU_EXCHANGE_RETRY_SECONDS: first back-off; it doubles at each failed attempt.
+EXCHANGE_RETRY_SECONDS = env.float("VANTHU_EXCHANGE_RETRY_SECONDS", default=30.0)
+# VANTHU_EXCHANGE_MAX_PACKET_BYTES: the largest packet the exchange endpoint reads.
+EXCHANGE_MAX_PACKET_BYTES = env.int("VANTHU_EXCHANGE_MAX_PACKET_BYTES", default=64 * 1024 * 1024)
+# VANTHU_EXCHANGE_REPLAY_SECONDS: how far a partner's request timestamp may be from our clock.
+EXCHANGE_REPLAY_SECONDS = env.int("VANTHU_EXCHANGE_REPLAY_SECONDS", default=300)
+# VANTHU_EXCHANGE_SIGNING_KEY / VANTHU_EXCHANGE_SIGNING_CERT: PEM files of the key that signs
+# the packets this instance sends (XML-DSig, ADR 0017); unset: packets go unsigned.
+EXCHANGE_SIGNING_KEY = env.str("VANTHU_EXCHANGE_SIGNING_KEY", default="")
+EXCHANGE_SIGNING_CERT = env.str("VANTHU_EXCHANGE_SIGNING_CERT", default="")
+# VANTHU_EXCHANGE_TIMEOUT: seconds to wait for a partner's answer.
+EXCHANGE_TIMEOUT = env.float("VANTHU_EXCHANGE_TIMEOUT", default=30.0)
+
 # --- Authentication -------------------------------------------------------------------------
 AUTH_USER_MODEL = "organizations.Person"
 AUTHENTICATION_BACKENDS = [

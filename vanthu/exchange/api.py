@@ -21,7 +21,7 @@ from rest_framework.response import Response
 from vanthu.core.api import error_responses
 from vanthu.core.errors import PermissionDenied, ValidationFailed
 from vanthu.core.pagination import keyset_page
-from vanthu.exchange import selectors
+from vanthu.exchange import outbound, selectors
 from vanthu.exchange import serializers as s
 from vanthu.exchange import services as x
 from vanthu.exchange.models import Reception
@@ -202,3 +202,22 @@ class DeliveryViewSet(RegistryViewSet):
     def list(self, request: Request, pk: int) -> Response:
         deliveries = x.delivery_list(actor=self.actor, outgoing_id=pk)
         return self._page(deliveries, s.DeliverySerializer)
+
+
+@extend_schema(tags=["Exchange"])
+class DeliveryRetryViewSet(RegistryViewSet):
+    """Send again a delivery to a partner system that failed (“Gửi lại”)."""
+
+    @extend_schema(
+        summary="Send a failed delivery again (the sender's clerks)",
+        description="Only a delivery whose attempts ran out (`failed`): its attempts start over "
+        "and the same packet (same packet id) is sent again. Journalled.",
+        request=None,
+        responses={
+            200: s.DeliverySerializer,
+            **error_responses(401, 403, 404, 409, s409="Not failed (`invalid_transition`)."),
+        },
+    )
+    def retry(self, request: Request, pk: int) -> Response:
+        delivery = outbound.delivery_retry(actor=self.actor, delivery_id=pk)
+        return Response(s.DeliverySerializer(delivery).data)

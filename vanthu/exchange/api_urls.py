@@ -8,7 +8,7 @@ nested under the registers' `outgoing-documents/{id}/`, as its files are.
 from django.urls import URLPattern, URLResolver, path
 from rest_framework.routers import SimpleRouter
 
-from vanthu.exchange import api
+from vanthu.exchange import api, api_partner
 
 router = SimpleRouter(use_regex_path=False)
 router.register("receptions", api.ReceptionViewSet, basename="reception")
@@ -20,6 +20,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "receptions/<int:pk>/files/<int:file_id>/content/",
         api.ReceptionFileContentViewSet.as_view({"get": "retrieve"}),
         name="reception-file-content",
+    ),
+    path("exchange/packets/", api_partner.PartnerPacketView.as_view(), name="partner-packets"),
+    path(
+        "deliveries/<int:pk>/retry/",
+        api.DeliveryRetryViewSet.as_view({"post": "retry"}),
+        name="delivery-retry",
     ),
     path(
         "outgoing-documents/<int:pk>/deliveries/",

@@ -253,3 +253,97 @@ class OutboxMessage(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.code} → {self.peer_identifier}"
+
+
+class Partner(TimeStampedModel):
+    """Another system (a Vanthu instance, or the national hub) and the agencies it serves.
+
+    An agency with `is_hosted=False` whose identifier is in `agency_identifiers` is reached
+    through this partner. `key_id` and `secret` are the pair's own key: each side signs its
+    requests with it (HMAC-SHA256, ADR 0018) and checks the other's.
+    """
+
+    name = models.CharField("tên hệ thống", max_length=255)
+    base_url = models.URLField("địa chỉ điểm liên thông", max_length=300)
+    is_hub = models.BooleanField("là trục liên thông quốc gia", default=False)
+    # One identifier a line (mã định danh QCVN 102).
+    agency_identifiers = models.TextField("mã định danh các cơ quan phục vụ", blank=True)
+    key_id = models.CharField("mã khóa", max_length=100, unique=True)
+    secret = models.CharField("khóa bí mật", max_length=200)
+    is_active = models.BooleanField("đang dùng", default=True)
+
+    class Meta:
+        verbose_name = "hệ thống liên thông"
+        verbose_name_plural = "hệ thống liên thông"
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def identifiers(self) -> list[str]:
+        """Return the identifiers of the agencies this partner serves."""
+        return [line.strip() for line in self.agency_identifiers.splitlines() if line.strip()]
+
+
+class PartnerRequest(models.Model):
+    """A signed request a partner made, kept for the replay window (a replay is refused)."""
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="+")
+    signature = models.CharField("chữ ký yêu cầu", max_length=64, unique=True)
+    at = models.DateTimeField("lúc", db_index=True)
+
+    class Meta:
+        verbose_name = "yêu cầu của hệ thống liên thông"
+        verbose_name_plural = "yêu cầu của hệ thống liên thông"
+
+    def __str__(self) -> str:
+        return self.signature
+
+
+class Packet(models.Model):
+    """A raw edXML packet sent or received, kept byte for byte as evidence."""
+
+    class Direction(models.TextChoices):
+        OUT = "out", "Gửi đi"
+        IN = "in", "Nhận về"
+
+    class Kind(models.TextChoices):
+        DOCUMENT = "document", "Văn bản"
+        STATUS = "status", "Trạng thái"
+
+    direction = models.CharField("chiều", max_length=3, choices=Direction.choices)
+    kind = models.CharField("loại", max_length=10, choices=Kind.choices)
+    packet_id = models.UUIDField("mã gói tin")
+    peer = models.CharField("mã định danh bên kia", max_length=13, blank=True)
+    partner = models.ForeignKey(
+        Partner, null=True, blank=True, on_delete=models.PROTECT, related_name="packets"
+    )
+    document_id = models.CharField("mã văn bản liên thông", max_length=300, blank=True)
+    file = models.FileField("tệp gói tin", upload_to="exchange/packets/%Y/%m/", max_length=300)
+    size = models.PositiveBigIntegerField("dung lượng")
+    sha256 = models.CharField("mã băm SHA-256", max_length=64)
+    at = models.DateTimeField("lúc")
+    delivery = models.ForeignKey(
+        Delivery, null=True, blank=True, on_delete=models.PROTECT, related_name="packets"
+    )
+    reception = models.ForeignKey(
+        Reception, null=True, blank=True, on_delete=models.PROTECT, related_name="packets"
+    )
+    outbox = models.ForeignKey(
+        OutboxMessage, null=True, blank=True, on_delete=models.PROTECT, related_name="packets"
+    )
+    # What the receiver answered (an incoming packet's answer, given again to a resend).
+    answer = models.JSONField("trả lời", null=True, blank=True)
+    signature_report = models.JSONField("kiểm tra chữ ký gói tin", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "gói tin edXML"
+        verbose_name_plural = "gói tin edXML"
+        ordering = ["-at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["direction", "packet_id"], name="packet_once"),
+        ]
+        indexes = [models.Index(fields=["direction", "kind", "document_id", "peer"])]
+
+    def __str__(self) -> str:
+        return f"{self.direction} {self.kind} {self.packet_id}"

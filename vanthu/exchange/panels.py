@@ -19,6 +19,7 @@ from vanthu.exchange.models import Delivery, StatusEvent
 from vanthu.organizations.dashboard_cards import DashboardCard
 from vanthu.registry.detail_panels import DetailPanel
 from vanthu.registry.models import OutgoingDocument
+from vanthu.registry.permissions import can_register
 
 # Status codes the sender reads as bad news (the recipient refused the document or a request).
 REFUSALS = frozenset({StatusCode.RETURNED, StatusCode.CHANGE_REFUSED})
@@ -71,7 +72,11 @@ def deliveries_panel(actor: Actor, document: OutgoingDocument) -> DetailPanel | 
     lines = [_line(d) for d in x.delivery_list(actor=actor, outgoing_id=document.pk)]
     if not lines:
         return None
-    return DetailPanel("exchange/_panel_deliveries.html", {"lines": lines, "document": document})
+    may_retry = actor.agency_id == document.agency_id and can_register(actor, document.agency_id)
+    return DetailPanel(
+        "exchange/_panel_deliveries.html",
+        {"lines": lines, "document": document, "may_retry": may_retry},
+    )
 
 
 def clerk_card(actor: Actor) -> DashboardCard | None:

@@ -98,7 +98,12 @@ def _read(file: DocumentFile | ReceptionFile) -> bytes:
 
 
 def _route_of(agency: Agency) -> str:
-    return Route.LOCAL if agency.is_hosted else Route.PARTNER
+    if agency.is_hosted:
+        return Route.LOCAL
+    from vanthu.exchange.partners import partner_for
+
+    partner = partner_for(agency.identifier)
+    return Route.HUB if partner is not None and partner.is_hub else Route.PARTNER
 
 
 def deliveries_create(*, actor: Actor, document: OutgoingDocument) -> list[Delivery]:
@@ -142,6 +147,10 @@ def deliveries_create(*, actor: Actor, document: OutgoingDocument) -> list[Deliv
         )
         if delivery.route == Route.LOCAL:
             _deliver_here(delivery, envelope=envelope, contents=contents, at=now)
+        else:
+            from vanthu.exchange.outbound import send_enqueue
+
+            send_enqueue("delivery", delivery.pk)
         _journal(actor, "exchange.delivery.create", delivery, document.agency_id)
         deliveries.append(delivery)
     return deliveries
@@ -455,7 +464,7 @@ def reception_match(*, actor: Actor, reception_id: int, incoming_id: int) -> Rec
                 f"Văn bản đã được xử lý ({reception.get_state_display().lower()})."
             )
         incoming = (
-            IncomingDocument.objects.select_for_update()
+            IncomingDocument.objects.select_for_update(of=("self",))
             .filter(pk=incoming_id, agency_id=reception.agency_id, reception__isnull=True)
             .first()
         )

@@ -31,3 +31,20 @@ def reception_files_check_run(reception_id: int) -> int:
 def reception_files_check(reception_id: int) -> int:
     """Background task: check the signatures of a reception's files (idempotent)."""
     return reception_files_check_run(reception_id)
+
+
+@task()
+def exchange_send_task(kind: str, row_id: int) -> str:
+    """Background task: send a pending delivery or outbox message to its partner (idempotent)."""
+    from vanthu.exchange.outbound import send_run
+
+    assert kind in ("delivery", "outbox")
+    return send_run("delivery" if kind == "delivery" else "outbox", row_id)
+
+
+@task()
+def hub_poll_task() -> dict[str, int]:
+    """Background task: get, process and confirm the packets waiting at the national hub."""
+    from vanthu.exchange.hub import hub_poll_run
+
+    return hub_poll_run()

@@ -18,6 +18,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         views.reception_file,
         name="reception_file",
     ),
+    path("gui/<int:delivery_id>/gui-lai/", views.delivery_retry, name="delivery_retry"),
     path(
         "yeu-cau/<int:request_id>/quyet-dinh/",
         views.change_request_decide,

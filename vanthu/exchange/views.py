@@ -365,3 +365,18 @@ def reception_file(request: HttpRequest, reception_id: int, file_id: int) -> Htt
         return file_response(stored, as_attachment=request.GET.get("tai") == "1")
     except NotFound:
         return render_error(request, 404)
+
+
+@staff_view
+@require_POST
+def delivery_retry(request: HttpRequest, delivery_id: int) -> HttpResponse:
+    """ "Gửi lại": send a delivery whose attempts ran out again (the sender's clerk)."""
+    from vanthu.exchange.outbound import delivery_retry as retry
+
+    try:
+        delivery = retry(actor=actor_of(request), delivery_id=delivery_id)
+    except InvalidTransition as exc:
+        messages.error(request, exc.message)
+        return redirect("exchange:reception_list")
+    messages.success(request, f"Đã gửi lại văn bản tới {delivery.recipient_name}.")
+    return redirect(f"/van-ban/di/{delivery.outgoing_id}/#noi-nhan-{delivery.pk}")

@@ -23,6 +23,7 @@ from rest_framework.test import APIClient
 
 from vanthu.core.models import JournalEntry
 from vanthu.exchange import api_urls
+from vanthu.exchange.choices import DeliveryState, Route
 from vanthu.exchange.models import (
     ChangeRequest,
     Delivery,
@@ -65,6 +66,7 @@ class Targets:
     file: ReceptionFile
     change: ChangeRequest
     outgoing: OutgoingDocument
+    failed: Delivery
 
 
 @dataclass(frozen=True)
@@ -122,6 +124,13 @@ ROWS: tuple[Row, ...] = (
         body=lambda c, t: {"accept": False, "note": "Văn bản đã được thực hiện."},
     ),
     Row(
+        "deliveries-retry",
+        "delivery-retry",
+        "post",
+        Policy.CLERK_WRITE,
+        args=lambda c, t: (t.failed.pk,),
+    ),
+    Row(
         "outgoing-deliveries",
         "outgoing-document-deliveries",
         "get",
@@ -153,11 +162,23 @@ def _targets(cast: Any) -> Targets:
     taken_back = issue(cast, sender="b", summary="V/v gửi nhầm")
     revoke(cast, taken_back, reason="Gửi nhầm nơi nhận.")
     outgoing = issue(cast, sender="a")
+    # A's delivery to a partner system whose attempts ran out
+    failed = Delivery.objects.create(
+        agency_id=cast.agency_a.pk,
+        outgoing=outgoing,
+        recipient_identifier="000.00.00.G22",
+        recipient_name="Văn phòng Chính phủ",
+        route=Route.PARTNER,
+        state=DeliveryState.FAILED,
+        attempts=8,
+        last_error="Không kết nối được",
+    )
     return Targets(
         reception=reception,
         file=reception.files.get(),
         change=ChangeRequest.objects.get(reception__delivery__outgoing=taken_back),
         outgoing=outgoing,
+        failed=failed,
     )
 
 
@@ -225,8 +246,12 @@ def test_isolation_matrix(cast, row: Row, persona: str):
             assert cast.agency_a.pk not in agencies, (row.name, persona)
 
 
+# Routes that authenticate partner systems, not people: tested in test_transport.py.
+SYSTEM_ROUTES = {("partner-packets", "post")}
+
+
 def test_matrix_covers_every_route_and_method():
-    served = _routes(api_urls.urlpatterns)
+    served = _routes(api_urls.urlpatterns) - SYSTEM_ROUTES
     covered = {(row.route, row.method) for row in ROWS}
     assert served - covered == set(), "endpoints without isolation rows"
     assert covered - served == set(), "rows for endpoints that do not exist"

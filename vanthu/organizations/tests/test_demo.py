@@ -356,12 +356,18 @@ def test_demo_serves_the_login_page_and_stops_its_children(demo_var_dir, tmp_pat
         )
         children = _child_pids(log_path)
         output = log_path.read_text(errors="replace")
-        # then it printed the URL, the demo logins and its children: web, worker, deadline scan
+        # then it printed the URL, the demo logins and its children: web, worker, deadline scan,
+        # the sweep of packets to other systems
         assert f"http://127.0.0.1:{port}/" in output
         assert "vanthu.stttt" in output
         assert DEMO_PASSWORD in output
         assert "Đã nạp dữ liệu mẫu" in output
-        assert sorted(children) == ["Máy chủ web (gunicorn)", "Quét hạn xử lý", "Tiến trình nền"]
+        assert sorted(children) == [
+            "Gửi liên thông",
+            "Máy chủ web (gunicorn)",
+            "Quét hạn xử lý",
+            "Tiến trình nền",
+        ]
         assert not any(_gone(pid) for pid in children.values())
         # when it is told to stop
         process.send_signal(signal.SIGTERM)

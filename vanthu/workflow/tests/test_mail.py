@@ -28,7 +28,9 @@ from vanthu.workflow.models import Assignment, Notification
 from vanthu.workflow.notify import notify
 from vanthu.workflow.scan import deadlines_scan
 
-pytestmark = pytest.mark.django_db
+# The worker closes its database connections when it finishes, as `vanthu worker` does: on
+# PostgreSQL that needs a transactional test (a test transaction cannot survive it).
+pytestmark = pytest.mark.django_db(transaction=True)
 
 BASE_URL = "https://vanthu.khanhhoa.gov.vn"
 TITLE = "Chủ trì: V/v triển khai nhiệm vụ chuyển đổi số năm 2026 trên địa bàn tỉnh"

@@ -183,12 +183,23 @@ class Command(BaseCommand):
             "--every",
             "900",
         ]
+        # The sweep of packets due to other systems (retries whose task was lost), every minute.
+        exchange_argv = [
+            sys.executable,
+            "-m",
+            "vanthu.config.cli",
+            "exchange",
+            "send",
+            "--every",
+            "60",
+        ]
         children: dict[str, subprocess.Popen[bytes]] = {}
         try:
             for name, argv in (
                 ("Máy chủ web (gunicorn)", web_argv),
                 ("Tiến trình nền", worker_argv),
                 ("Quét hạn xử lý", scan_argv),
+                ("Gửi liên thông", exchange_argv),
             ):
                 # Own process group: Ctrl+C reaches only us, and we stop the children in order.
                 children[name] = subprocess.Popen(  # noqa: S603 - fixed arguments
