@@ -94,6 +94,7 @@ def test_leader_signs_clerk_issues_receiver_sees_valid_signer(page: Page, live_s
 
     # when the clerk sends it, agency B (hosted here) finds it in its queue
     page.get_by_role("button", name="Gửi văn bản").click()
+    expect(page.get_by_text("Đã ghi nhận thời điểm gửi văn bản.")).to_be_visible()
     _sign_in(page, live_server.url, "/lien-thong/den/", "vanthu.b")
     page.get_by_role("link", name="V/v triển khai chữ ký số chuyên dùng").click()
     expect(page.get_by_text("Đang kiểm tra chữ ký số")).to_be_visible()

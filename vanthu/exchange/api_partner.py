@@ -40,7 +40,7 @@ from vanthu.exchange.auth import (
     signature_matches,
 )
 from vanthu.exchange.inbound import packet_receive
-from vanthu.exchange.models import Partner, PartnerRequest
+from vanthu.exchange.models import Packet, Partner, PartnerRequest
 
 logger = logging.getLogger(__name__)
 
@@ -149,7 +149,9 @@ class PartnerPacketView(APIView):
         )
         if not signature_matches(expected, given):
             return _refuse(401, "bad_signature", "Chữ ký yêu cầu không đúng.")
-        if not _first_use(partner, expected):
+        if not _first_use(partner, expected) and not _already_received(partner, packet_id):
+            # A replay of a packet already taken is harmless (the same answer is given again);
+            # any other replayed request is refused.
             return _refuse(401, "replay", "Yêu cầu này đã được gửi (phát lại).")
         try:
             status, answer = packet_receive(partner=partner, packet_id=packet_id, raw=raw)
@@ -165,6 +167,13 @@ class PartnerPacketView(APIView):
             hashlib.sha256(raw).hexdigest()[:16],
         )
         return Response(answer, status=status)
+
+
+def _already_received(partner: Partner, packet_id: str) -> bool:
+    """Return whether a packet with this id from this partner was already received."""
+    return Packet.objects.filter(
+        partner=partner, packet_id=packet_id, direction=Packet.Direction.IN
+    ).exists()
 
 
 def _first_use(partner: Partner, signature: str) -> bool:

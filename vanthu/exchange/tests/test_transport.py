@@ -195,7 +195,9 @@ def test_an_unauthenticated_request_is_refused_and_nothing_is_stored(cast, partn
     assert not PartnerRequest.objects.exists()
 
 
-def test_a_replayed_request_is_refused(cast, partner):
+def test_a_replayed_request_of_a_taken_packet_gets_the_same_answer_and_stores_nothing(
+    cast, partner
+):
     raw = _document(cast)
     packet_id = str(uuid.uuid4())
     headers = request_headers(
@@ -205,7 +207,26 @@ def test_a_replayed_request_is_refused(cast, partner):
         packet_id=packet_id,
         body=raw,
     )
-    assert _post(raw, packet_id, headers=headers).status_code == 200
+    first = _post(raw, packet_id, headers=headers)
+    assert first.status_code == 200
+    before = _stored()
+    # e.g. a sender retrying within the same second after losing the answer
+    replay = _post(raw, packet_id, headers=headers)
+    assert (replay.status_code, replay.json()) == (200, first.json())
+    assert _stored() == before
+
+
+def test_a_replayed_request_of_a_refused_packet_is_refused(cast, partner):
+    raw = b"<not-edxml/>"
+    packet_id = str(uuid.uuid4())
+    headers = request_headers(
+        key_id="vpcp-khanhhoa",
+        secret=SECRET,
+        timestamp=int(time.time()),
+        packet_id=packet_id,
+        body=raw,
+    )
+    assert _post(raw, packet_id, headers=headers).status_code == 400
     before = _stored()
     replay = _post(raw, packet_id, headers=headers)
     assert (replay.status_code, replay.json()["code"]) == (401, "replay")
