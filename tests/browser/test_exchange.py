@@ -7,14 +7,12 @@ from __future__ import annotations
 
 import io
 import re
-import threading
 
 import pytest
-from django.db import connections
-from django_tasks_db.management.commands.db_worker import Worker
 from playwright.sync_api import Page, expect
 from reportlab.pdfgen import canvas
 
+from tests.browser.helpers import run_worker
 from vanthu.exchange.choices import ReceptionState, StatusCode
 from vanthu.exchange.models import Delivery, Reception
 from vanthu.exchange.tests.scenarios import issue
@@ -49,34 +47,6 @@ def _pdf(text: str) -> bytes:
     page.showPage()
     page.save()
     return buffer.getvalue()
-
-
-def _run_worker() -> None:
-    """Run the queued tasks (the signature checks) as `vanthu worker` would, in a thread of
-    its own: Playwright's event loop runs in this one."""
-    failures: list[BaseException] = []
-
-    def work() -> None:
-        try:
-            Worker(
-                queue_names=["*"],
-                interval=0,
-                batch=True,
-                backend_name="default",
-                startup_delay=False,
-                max_tasks=None,
-                worker_id="browser-test",
-                excluded_queue_names=[],
-            ).run()
-        except BaseException as exc:  # reported in the test's thread
-            failures.append(exc)
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=work)
-    thread.start()
-    thread.join(timeout=120)
-    assert not failures, failures
 
 
 def _sign_in(page: Page, base_url: str, path: str, username: str) -> None:
@@ -151,7 +121,7 @@ def test_a_document_travels_to_another_agency_and_its_status_comes_back(
     expect(form.get_by_label("Ký hiệu")).to_have_value("STTTT-VP")
     expect(form.get_by_label("Loại văn bản")).to_have_value(str(outgoing.document_type_id))
     # once the background check ran, its verdict is in plain Vietnamese
-    _run_worker()
+    run_worker()
     page.reload()
     expect(page.locator(".file-list")).to_contain_text("Không có chữ ký số")
     _screenshots(page, "exchange-reception")

@@ -4,13 +4,11 @@ and the receiving agency sees who signed it, in what capacity, and that the sign
 from __future__ import annotations
 
 import re
-import threading
 
 import pytest
-from django.db import connections
-from django_tasks_db.management.commands.db_worker import Worker
 from playwright.sync_api import Page, expect
 
+from tests.browser.helpers import run_worker
 from vanthu.organizations.tests.factories import DEFAULT_PASSWORD
 from vanthu.registry.choices import FileRole
 from vanthu.registry.models import DocumentFile, DocumentType
@@ -18,36 +16,6 @@ from vanthu.registry.outgoing import OutgoingData, RecipientData, outgoing_docum
 from vanthu.signatures.tests.fixtures import SIGNER, TITLE, TOKEN_PIN, make_pdf
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _run_worker() -> None:
-    """Run the queued tasks as `vanthu worker` would, in a thread of its own (Playwright's
-    event loop runs in this one, and pyHanko runs its own)."""
-
-    failures: list[BaseException] = []
-
-    def work() -> None:
-        try:
-            # The worker loop of `vanthu worker` (db_worker), without its signal handlers.
-            Worker(
-                queue_names=["*"],
-                interval=0,
-                batch=True,
-                backend_name="default",
-                startup_delay=False,
-                max_tasks=None,
-                worker_id="browser-test",
-                excluded_queue_names=[],
-            ).run()
-        except BaseException as exc:  # reported in the test's thread
-            failures.append(exc)
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=work)
-    thread.start()
-    thread.join(timeout=120)
-    assert not failures, failures
 
 
 def _sign_in(page: Page, base_url: str, path: str, username: str) -> None:
@@ -98,7 +66,7 @@ def test_leader_signs_clerk_issues_receiver_sees_valid_signer(page: Page, live_s
     _sign_in(page, live_server.url, "/lien-thong/den/", "vanthu.b")
     page.get_by_role("link", name="V/v triển khai chữ ký số chuyên dùng").click()
     expect(page.get_by_text("Đang kiểm tra chữ ký số")).to_be_visible()
-    _run_worker()
+    run_worker()
     page.reload()
 
     # then before receiving it, B's clerk sees "valid — signed by … as …" for the file
@@ -107,7 +75,7 @@ def test_leader_signs_clerk_issues_receiver_sees_valid_signer(page: Page, live_s
     # and once received into the register, the document's own panel says the same
     page.get_by_role("button", name="Tiếp nhận vào sổ").click()
     expect(page.get_by_text("Đã tiếp nhận vào sổ văn bản đến số 1/")).to_be_visible()
-    _run_worker()
+    run_worker()
     page.reload()
     panel = page.locator("section:has(#chu-ky-so)")
     expect(panel).to_contain_text(f"Hợp lệ — ký bởi {SIGNER}, {TITLE}")
