@@ -15,11 +15,12 @@ from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework.decorators import action
+from rest_framework.parsers import BaseParser, JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from vanthu.core.api import error_responses
-from vanthu.core.errors import PermissionDenied, ValidationFailed
+from vanthu.core.errors import NotFound, PermissionDenied, ValidationFailed
 from vanthu.core.pagination import keyset_page
 from vanthu.exchange import outbound, selectors
 from vanthu.exchange import serializers as s
@@ -28,7 +29,7 @@ from vanthu.exchange.models import Reception
 from vanthu.exchange.views import file_response
 from vanthu.registry.api.views import RegistryViewSet, api_field_names, parse_body, parse_query
 from vanthu.registry.incoming import IncomingData
-from vanthu.registry.permissions import can_register
+from vanthu.registry.permissions import can_register, can_view_documents
 
 LIST_ERRORS = error_responses(400, 401, 403)
 DETAIL_ERRORS = error_responses(401, 403, 404)
@@ -221,3 +222,167 @@ class DeliveryRetryViewSet(RegistryViewSet):
     def retry(self, request: Request, pk: int) -> Response:
         delivery = outbound.delivery_retry(actor=self.actor, delivery_id=pk)
         return Response(s.DeliverySerializer(delivery).data)
+
+
+@extend_schema(tags=["Exchange"])
+class SendingDeliveryViewSet(RegistryViewSet):
+    """The acting agency's deliveries to other systems, e.g. those that failed (“Gửi lại”)."""
+
+    @extend_schema(
+        summary="List the acting agency's deliveries to other systems",
+        description="Deliveries to partner systems and the national hub (not those inside this "
+        "system), newest first; `state=failed` lists those whose attempts ran out, to send "
+        "again with `POST /deliveries/{id}/retry/`.",
+        parameters=[s.DeliveryListQuerySerializer],
+        responses={200: s.DeliverySerializer(many=True), **LIST_ERRORS},
+    )
+    def list(self, request: Request) -> Response:
+        query = parse_query(s.DeliveryListQuerySerializer, request)
+        deliveries = selectors.sending_delivery_list(actor=self.actor, state=query.get("state", ""))
+        return self._page(deliveries, s.DeliverySerializer)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List the acting agency's status reports and take-backs to other systems",
+        description="The outbox: statuses (01-06, 15, 16) reported to senders and take-back "
+        "requests (13) sent to recipients, newest first; `state=failed` lists those whose "
+        "attempts ran out.",
+        parameters=[s.DeliveryListQuerySerializer],
+        responses={200: s.OutboxMessageSerializer(many=True), **LIST_ERRORS},
+    ),
+    retry=extend_schema(
+        summary="Send a failed status report or take-back again (the agency's clerks)",
+        description="Only a message whose attempts ran out (`failed`): its attempts start over "
+        "and the same packet (same packet id) is sent again. Journalled.",
+        request=None,
+        responses={
+            200: s.OutboxMessageSerializer,
+            **error_responses(401, 403, 404, 409, s409="Not failed (`invalid_transition`)."),
+        },
+    ),
+)
+@extend_schema(tags=["Exchange"])
+class OutboxMessageViewSet(RegistryViewSet):
+    """Status reports and take-back requests waiting for or sent to other systems."""
+
+    def list(self, request: Request) -> Response:
+        query = parse_query(s.DeliveryListQuerySerializer, request)
+        messages = selectors.outbox_list(actor=self.actor, state=query.get("state", ""))
+        return self._page(messages, s.OutboxMessageSerializer)
+
+    @action(detail=True, methods=["post"])
+    def retry(self, request: Request, pk: int) -> Response:
+        message = outbound.outbox_retry(actor=self.actor, message_id=pk)
+        return Response(s.OutboxMessageSerializer(message).data)
+
+
+def _clerk_outgoing(actor: Any, pk: int) -> None:
+    """Refuse before reading the body: 404 for other agencies, 403 for non-clerks."""
+    from vanthu.exchange.changes import DENIED, NOT_FOUND
+    from vanthu.registry.models import OutgoingDocument
+
+    document = OutgoingDocument.objects.filter(pk=pk).first()
+    if document is None or not can_view_documents(actor, document.agency_id):
+        raise NotFound(NOT_FOUND)
+    if actor.agency_id != document.agency_id or not can_register(actor, document.agency_id):
+        raise PermissionDenied(DENIED)
+
+
+@extend_schema(tags=["Exchange"])
+class OutgoingChangeViewSet(RegistryViewSet):
+    """Updates (type 2) and replacements (type 3) of documents the agency sent."""
+
+    multipart_actions = frozenset({"update_send"})
+
+    def get_parsers(self) -> list[BaseParser]:
+        parsers = super().get_parsers()
+        # The update takes files (multipart) but may be metadata only (JSON).
+        return [*parsers, JSONParser()] if len(parsers) > 1 else parsers
+
+    @extend_schema(
+        summary="List the updates and replacements of an outgoing document",
+        description="Both sides: the updates of this document, the replacement it made (it "
+        "replaces another) or the one that replaced it; each with its recipients' answers "
+        "(13 asked, 15 accepted, 16 refused with the reason).",
+        responses={200: s.OutgoingChangeSerializer(many=True), **DETAIL_ERRORS},
+    )
+    def list(self, request: Request, pk: int) -> Response:
+        from vanthu.exchange.changes import change_list
+
+        return self._page(change_list(actor=self.actor, outgoing_id=pk), s.OutgoingChangeSerializer)
+
+    @extend_schema(
+        summary="Send a correction of a sent document to its recipients (clerks; type 2)",
+        description="Multipart (with `uploads`, the corrected files, main text first) or JSON "
+        "(metadata only). The number, notation and date cannot change (issue a replacing "
+        "document instead). Each recipient that holds the document is asked (13) and accepts "
+        "(15: applied, the earlier values and files kept) or refuses (16). Journalled.",
+        request={
+            "multipart/form-data": s.UpdateSendSerializer,
+            "application/json": s.UpdateSendSerializer,
+        },
+        responses={
+            201: s.OutgoingChangeSerializer,
+            **error_responses(
+                400, 401, 403, 404, 409, s409="Not issued and sent (`invalid_transition`)."
+            ),
+        },
+    )
+    def update_send(self, request: Request, pk: int) -> Response:
+        from vanthu.exchange.changes import update_send
+
+        _clerk_outgoing(self.actor, pk)
+        body = parse_body(s.UpdateSendSerializer, request)
+        uploads = body.pop("uploads")
+        reason = body.pop("reason")
+        change = update_send(
+            actor=self.actor,
+            document_id=pk,
+            reason=reason,
+            changes=body,
+            files=[(f.name, f.read()) for f in uploads],
+        )
+        return Response(s.OutgoingChangeSerializer(change).data, status=201)
+
+    @extend_schema(
+        summary="Mark an issued, unsent document as replacing one sent before (clerks; type 3)",
+        description="When the document is then sent, the replaced document's recipients get "
+        "it as a replacement naming the old DocumentId; they accept (15: the old one leaves "
+        "use, its metadata kept; the new one is registered) or refuse (16). Journalled.",
+        request=s.ReplacementMarkSerializer,
+        responses={
+            200: s.OutgoingChangeSerializer,
+            **error_responses(
+                400, 401, 403, 404, 409, s409="Not issued, or already sent (`invalid_transition`)."
+            ),
+        },
+    )
+    def replacement_mark(self, request: Request, pk: int) -> Response:
+        from vanthu.exchange.changes import replacement_mark
+
+        _clerk_outgoing(self.actor, pk)
+        body = parse_body(s.ReplacementMarkSerializer, request)
+        with api_field_names():
+            change = replacement_mark(
+                actor=self.actor,
+                document_id=pk,
+                replaces_id=body["replaces"],
+                reason=body["reason"],
+            )
+        return Response(s.OutgoingChangeSerializer(change).data)
+
+    @extend_schema(
+        summary="Undo the mark before the document is sent (clerks)",
+        request=None,
+        responses={
+            204: None,
+            **error_responses(401, 403, 404, 409, s409="Already sent (`invalid_transition`)."),
+        },
+    )
+    def replacement_unmark(self, request: Request, pk: int) -> Response:
+        from vanthu.exchange.changes import replacement_unmark
+
+        _clerk_outgoing(self.actor, pk)
+        replacement_unmark(actor=self.actor, document_id=pk)
+        return Response(status=204)

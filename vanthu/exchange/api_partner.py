@@ -60,8 +60,19 @@ REFUSAL = inline_serializer(
         "edxml_code": serializers.CharField(required=False),
         "location": serializers.CharField(required=False),
         "line": serializers.IntegerField(required=False, allow_null=True),
+        "signature": inline_serializer(
+            "PacketSignatureRefusal",
+            {
+                "reason": serializers.CharField(),
+                "detail": serializers.CharField(),
+                "subject": serializers.CharField(),
+            },
+            required=False,
+        ),
     },
 )
+# Refusals given before the partner is authenticated: logged, the body never stored.
+UNAUTHENTICATED = frozenset({401, 411, 413})
 
 
 def _refuse(status: int, code: str, message: str) -> Response:
@@ -103,7 +114,11 @@ class PartnerPacketView(APIView):
         responses={
             200: ANSWER,
             400: OpenApiResponse(
-                REFUSAL, description="Not a readable edXML packet (`edxml_code`)."
+                REFUSAL,
+                description="Not a readable edXML packet (`edxml_invalid`, with `edxml_code`), "
+                "or its header signature does not match its content (`signature_invalid`, "
+                "with `signature`). Refused packets of an authenticated partner are kept as "
+                "evidence.",
             ),
             401: OpenApiResponse(
                 REFUSAL, description="Unknown key, bad signature, stale timestamp or replay."
@@ -168,12 +183,37 @@ class PartnerPacketView(APIView):
         )
         return Response(answer, status=status)
 
+    def finalize_response(
+        self, request: Request, response: Response, *args: Any, **kwargs: Any
+    ) -> Response:
+        # Whoever is refused before authentication leaves a trace in the log, never on disk.
+        status = response.status_code
+        data = getattr(response, "data", None)
+        code = str(data.get("code", "")) if isinstance(data, dict) else ""
+        if status in UNAUTHENTICATED or (status == 400 and code == "incomplete_body"):
+            logger.warning(
+                "Exchange: request refused unread (not authenticated or replayed): %s %s from %s "
+                "(key %r, packet %r)",
+                status,
+                code,
+                request.META.get("REMOTE_ADDR", ""),
+                _header(request, KEY_HEADER)[:100],
+                _header(request, PACKET_HEADER)[:40],
+            )
+        return super().finalize_response(request, response, *args, **kwargs)
+
 
 def _already_received(partner: Partner, packet_id: str) -> bool:
     """Return whether a packet with this id from this partner was already received."""
     return Packet.objects.filter(
         partner=partner, packet_id=packet_id, direction=Packet.Direction.IN
     ).exists()
+
+
+# Signatures older than twice the replay window are pruned, at most once a minute per process
+# (not on every request: on SQLite each delete is one more write transaction).
+PRUNE_EVERY = 60.0
+_pruned_at = [-PRUNE_EVERY]
 
 
 def _first_use(partner: Partner, signature: str) -> bool:
@@ -185,5 +225,7 @@ def _first_use(partner: Partner, signature: str) -> bool:
             PartnerRequest.objects.create(partner=partner, signature=signature, at=now)
     except IntegrityError:
         return False
-    PartnerRequest.objects.filter(at__lt=now - window).delete()
+    if time.monotonic() - _pruned_at[0] >= PRUNE_EVERY:
+        _pruned_at[0] = time.monotonic()
+        PartnerRequest.objects.filter(at__lt=now - window).delete()
     return True

@@ -27,4 +27,7 @@ class ExchangeConfig(AppConfig):
         # The sender's view on the outgoing page, after the signatures; the clerk's card after
         # the registers' one (order 10).
         detail_panel_register("outgoing", "exchange", deliveries_panel, order=50)
+        from vanthu.exchange.views_changes import changes_panel
+
+        detail_panel_register("outgoing", "exchange.changes", changes_panel, order=51)
         dashboard_card_register("exchange.clerk", clerk_card, order=15)

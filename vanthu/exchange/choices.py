@@ -53,6 +53,10 @@ class ReceptionState(models.TextChoices):
     RECEIVED = "received", "Đã tiếp nhận vào sổ"
     RETURNED = "returned", "Đã trả lại"
     REVOKED = "revoked", "Đã thu hồi theo yêu cầu nơi gửi"
+    REPLACED = "replaced", "Đã được thay thế theo yêu cầu nơi gửi"
+    # Not a document of the queue: the corrected metadata and files of an update (type 2),
+    # shown with the sender's request on the reception it updates.
+    UPDATE = "update", "Bản cập nhật của văn bản đã gửi"
 
 
 class ChangeState(models.TextChoices):
@@ -68,3 +72,10 @@ class OutboxKind(models.TextChoices):
 
     STATUS = "status", "Tình trạng xử lý"
     TAKE_BACK = "take_back", "Yêu cầu lấy lại"
+
+
+class ChangeKind(models.TextChoices):
+    """What a sender does to a document it sent before (the sender's side of types 2 and 3)."""
+
+    UPDATE = "2", "Cập nhật, đính chính"
+    REPLACE = "3", "Thay thế"

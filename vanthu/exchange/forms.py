@@ -12,7 +12,8 @@ from typing import Any
 from django import forms
 
 from vanthu.exchange.choices import ReceptionState
-from vanthu.registry.forms import Choices, IncomingForm, RegistryForm
+from vanthu.registry.choices import Urgency
+from vanthu.registry.forms import Choices, IncomingForm, MultipleFileField, RegistryForm
 from vanthu.registry.incoming import IncomingData
 
 # Form fields that are not service data.
@@ -123,3 +124,47 @@ class ReceptionFilterForm(RegistryForm):
         choices=[("", "Mọi trạng thái"), *ReceptionState.choices],
     )
     yeu_cau = forms.BooleanField(label="Chỉ văn bản nơi gửi yêu cầu lấy lại", required=False)
+
+
+class UpdateSendForm(RegistryForm):
+    """ "Cập nhật văn bản đã gửi": the reason, the corrected fields and files (type 2)."""
+
+    reason = forms.CharField(
+        label="Lý do cập nhật",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Nơi nhận đọc lý do này khi quyết định đồng ý hay từ chối.",
+    )
+    summary = forms.CharField(
+        label="Trích yếu", max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    signer_name = forms.CharField(label="Người ký", max_length=50, required=False)
+    signer_position = forms.CharField(label="Chức vụ người ký", max_length=100, required=False)
+    urgency = forms.ChoiceField(label="Độ khẩn", choices=Urgency.choices)
+    due_date = forms.DateField(
+        label="Hạn xử lý", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    page_count = forms.IntegerField(label="Số trang", required=False, min_value=1, max_value=32767)
+    uploads = MultipleFileField(
+        label="Tệp thay cho tệp đã gửi",
+        required=False,
+        help_text="Không bắt buộc. Tệp đầu tiên là văn bản chính; tệp cũ vẫn được lưu ở nơi nhận.",
+    )
+
+
+class ReplacementMarkForm(RegistryForm):
+    """ "Thay thế văn bản đã gửi": the document this one replaces, and why (type 3)."""
+
+    replaces = forms.TypedChoiceField(label="Văn bản bị thay thế", coerce=int, choices=())
+    reason = forms.CharField(
+        label="Lý do thay thế",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Khi gửi văn bản này, nơi nhận văn bản cũ được đề nghị thay thế.",
+    )
+
+    def __init__(self, *args: Any, documents: Choices = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["replaces"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [("", "— Chọn văn bản đã gửi —"), *documents]

@@ -21,14 +21,24 @@ from django.utils import timezone
 
 from vanthu.exchange import edxml
 from vanthu.exchange import services as x
-from vanthu.exchange.choices import BusinessType, StatusCode
-from vanthu.exchange.models import Packet, Partner, Reception, ReceptionFile
+from vanthu.exchange.choices import BusinessType, ReceptionState, StatusCode
+from vanthu.exchange.models import Packet, Partner, Reception, ReceptionFile, RefusedPacket
 from vanthu.exchange.outbound import packet_keep
-from vanthu.exchange.packets import envelope_from_packet, files_from_packet, status_from_packet
+from vanthu.exchange.packets import (
+    business_target,
+    envelope_from_packet,
+    files_from_packet,
+    status_from_packet,
+)
 from vanthu.organizations.models import Agency
 from vanthu.registry.stored_files import Saved, stored_files_remove
 
 logger = logging.getLogger(__name__)
+
+SIGNATURE_MISMATCH = (
+    "Chữ ký số của gói tin không khớp với nội dung nhận được: gói tin đã bị thay đổi sau khi "
+    "ký. Gói tin bị từ chối và được lưu làm bằng chứng."
+)
 
 
 @dataclass
@@ -56,8 +66,38 @@ def _served(partner: Partner, identifier: str) -> None:
         )
 
 
+@dataclass
+class _Seen:
+    """What was read of a packet before it was refused (kept with the evidence)."""
+
+    parsed: edxml.ParsedPacket | None = None
+    signature: dict[str, Any] | None = None
+
+
 def packet_receive(*, partner: Partner, packet_id: str, raw: bytes) -> tuple[int, dict[str, Any]]:
-    """Receive one packet from an authenticated partner; return (HTTP status, answer)."""
+    """Receive one packet from an authenticated partner; return (HTTP status, answer).
+
+    A packet refused with a 4xx answer is kept byte for byte with that answer
+    (`RefusedPacket`); it never becomes a reception and its packet id stays free.
+    """
+    seen = _Seen()
+    status, answer = _receive(partner=partner, packet_id=packet_id, raw=raw, seen=seen)
+    if 400 <= status < 500:
+        refused_packet_keep(
+            partner=partner,
+            packet_id=packet_id,
+            raw=raw,
+            status=status,
+            answer=answer,
+            parsed=seen.parsed,
+            signature=seen.signature,
+        )
+    return status, answer
+
+
+def _receive(
+    *, partner: Partner, packet_id: str, raw: bytes, seen: _Seen
+) -> tuple[int, dict[str, Any]]:
     kept = Packet.objects.filter(direction=Packet.Direction.IN, packet_id=packet_id).first()
     if kept is not None:
         return _again(kept, partner)
@@ -71,8 +111,17 @@ def packet_receive(*, partner: Partner, packet_id: str, raw: bytes) -> tuple[int
             "location": exc.location,
             "line": exc.line,
         }
+    seen.parsed = parsed
     # Checked before the transaction: on SQLite it holds the write lock.
     signature = _signature(raw, parsed)
+    seen.signature = signature
+    if signature.get("integrity") is False:
+        # The content is not what was signed: altered on the way (or signed before a change).
+        return 400, {
+            "code": "signature_invalid",
+            "message": SIGNATURE_MISMATCH,
+            "signature": {k: signature.get(k, "") for k in ("reason", "detail", "subject")},
+        }
     try:
         with transaction.atomic():
             if isinstance(parsed.packet, edxml.DocumentPacket):
@@ -125,7 +174,79 @@ def _signature(raw: bytes, parsed: edxml.ParsedPacket) -> dict[str, Any]:
     from vanthu.signatures.trust import trust_roots
 
     report = edxml.verify_packet_signature(raw, trust_anchors=trust_roots())
-    return {"status": str(report.status), "reason": report.reason, "subject": report.subject}
+    return {
+        "status": str(report.status),
+        "reason": report.reason,
+        "detail": report.detail,
+        "subject": report.subject,
+        "issuer": report.issuer,
+        "integrity": report.integrity,
+    }
+
+
+def refused_packet_keep(
+    *,
+    partner: Partner,
+    packet_id: str,
+    raw: bytes,
+    status: int,
+    answer: dict[str, Any],
+    parsed: edxml.ParsedPacket | None = None,
+    signature: dict[str, Any] | None = None,
+) -> RefusedPacket:
+    """Keep a refused packet byte for byte with the answer given (once per identical bytes)."""
+    digest = hashlib.sha256(raw).hexdigest()
+    now = timezone.now()
+    code = str(answer.get("code", ""))[:50]
+    message = str(answer.get("message", ""))[:500]
+    logger.warning(
+        "Exchange: packet %s from %s refused: %s %s (sha256 %s)",
+        packet_id,
+        partner.key_id,
+        status,
+        code,
+        digest[:16],
+    )
+    kind, peer, document_id = _facts(parsed)
+    with transaction.atomic():
+        row = (
+            RefusedPacket.objects.select_for_update()
+            .filter(partner=partner, packet_id=packet_id, sha256=digest)
+            .first()
+        )
+        if row is None:
+            row = RefusedPacket(
+                partner=partner,
+                packet_id=packet_id,
+                kind=kind,
+                peer=peer[:13],
+                document_id=document_id[:300],
+                size=len(raw),
+                sha256=digest,
+                first_at=now,
+            )
+            row.file.save(f"{packet_id}.edxml", ContentFile(raw), save=False)
+        else:
+            row.times += 1
+        row.status, row.code, row.message, row.answer = status, code, message, answer
+        row.signature_report = signature
+        row.last_at = now
+        row.save()
+    return row
+
+
+def _facts(parsed: edxml.ParsedPacket | None) -> tuple[str, str, str]:
+    """Return (kind, sender identifier, DocumentId) of a packet that could be read."""
+    if parsed is None:
+        return "", "", ""
+    packet = parsed.packet
+    if isinstance(packet, edxml.DocumentPacket):
+        return Packet.Kind.DOCUMENT, packet.sender.organ_id, packet.document_id or ""
+    try:
+        report = status_from_packet(packet)
+    except Exception:  # evidence only: what could not be mapped stays blank
+        return Packet.Kind.STATUS, "", ""
+    return Packet.Kind.STATUS, report.reporter_identifier, report.document_id
 
 
 def _document(
@@ -147,8 +268,10 @@ def _document(
     business = packet.business.doc_type if packet.business else edxml.BusinessDocType.NEW
     now = timezone.now()
     answer: dict[str, Any] = {"packet_id": packet_id, "result": "accepted", "kind": "document"}
+    reason = packet.business.reason if packet.business else ""
+    target = business_target(packet)
     if business == edxml.BusinessDocType.REVOKE:
-        target = (packet.business.document_id if packet.business else "") or document_id
+        target = target or document_id
         for agency in recipients:
             _take_back(
                 agency,
@@ -161,18 +284,40 @@ def _document(
             partner, packet_id, raw, Packet.Kind.DOCUMENT, packet.sender.organ_id, target, answer
         )
         return answer
-    if business != edxml.BusinessDocType.NEW:
-        raise Refusal(
-            422, "business_unsupported", "Chưa hỗ trợ cập nhật, thay thế văn bản qua liên thông."
-        )
+    # An update (2) applies to a document each recipient holds; a replacement (3) arrives as
+    # a new document, with a request on the replaced one where the recipient holds it.
+    olds: dict[int, Reception | None] = {}
+    if business in (edxml.BusinessDocType.UPDATE, edxml.BusinessDocType.REPLACE):
+        from vanthu.exchange.changes import change_target
+
+        olds = {
+            agency.pk: change_target(agency, packet.sender.organ_id, target or document_id)
+            for agency in recipients
+        }
+        if business == edxml.BusinessDocType.UPDATE and None in olds.values():
+            raise Refusal(404, "unknown_document", "Không tìm thấy văn bản cần cập nhật.")
     stored = _keep(
         partner, packet_id, raw, Packet.Kind.DOCUMENT, packet.sender.organ_id, document_id, answer
     )
     stored.signature_report = signature
     sender = Agency.objects.filter(identifier=packet.sender.organ_id).first()
     files = files_from_packet(packet)
+    state = ReceptionState.AWAITING
+    if business == edxml.BusinessDocType.UPDATE:
+        state = ReceptionState.UPDATE
     for agency in recipients:
-        reception = _reception_create(agency, sender, packet_id, envelope, document_id, files, now)
+        reception = _reception_create(
+            agency, sender, packet_id, envelope, document_id, files, now, state=state
+        )
+        old = olds.get(agency.pk)
+        if old is not None:
+            x.change_request_add(
+                old,
+                str(int(business)),
+                reason or "Nơi gửi gửi bản cập nhật, thay thế văn bản.",
+                now,
+                replacement=reception,
+            )
         stored.reception = reception
     stored.save(update_fields=["signature_report", "reception"])
     return answer
@@ -186,10 +331,12 @@ def _reception_create(
     document_id: str,
     files: list[Any],
     now: Any,
+    state: str = ReceptionState.AWAITING,
 ) -> Reception:
     from vanthu.exchange.tasks import reception_files_check
 
     reception = Reception.objects.create(
+        state=state,
         agency=agency,
         packet_id=packet_id,
         sender=sender,
@@ -218,8 +365,7 @@ def _reception_create(
         raise
     reception_files_check.enqueue(reception.pk)
     # Điều 11 (NĐ 64/2007 Điều 37): the arrival is acknowledged at once (queued back).
-    x._report(reception, StatusCode.ARRIVED, at=now)
-    x._announce(reception, envelope)
+    x.reception_arrived(reception, envelope, at=now)
     return reception
 
 
@@ -235,7 +381,7 @@ def _take_back(
     )
     if reception is None:
         raise Refusal(404, "unknown_document", "Không tìm thấy văn bản cần lấy lại.")
-    x._change_request_add(reception, BusinessType.REVOKE, reason or "Nơi gửi yêu cầu lấy lại.", now)
+    x.change_request_add(reception, BusinessType.REVOKE, reason or "Nơi gửi yêu cầu lấy lại.", now)
 
 
 def _status(
@@ -265,18 +411,18 @@ def _status(
             answer,
         )
         return answer
-    sent = (
-        Packet.objects.filter(
-            direction=Packet.Direction.OUT,
-            kind=Packet.Kind.DOCUMENT,
-            document_id=report.document_id,
-            peer=report.reporter_identifier,
-            delivery__isnull=False,
-        )
-        .select_related("delivery")
-        .order_by("-id")
-        .first()
+    sent_packets = Packet.objects.filter(
+        direction=Packet.Direction.OUT,
+        kind=Packet.Kind.DOCUMENT,
+        document_id=report.document_id,
+        peer=report.reporter_identifier,
+        delivery__isnull=False,
     )
+    if report.code not in (StatusCode.CHANGE_ACCEPTED, StatusCode.CHANGE_REFUSED):
+        # An update travels with the DocumentId of the document it corrects: only the answer
+        # to it (15, 16) is its own; every other status is the document's.
+        sent_packets = sent_packets.exclude(delivery__business_type=BusinessType.UPDATE)
+    sent = sent_packets.select_related("delivery").order_by("-id").first()
     if sent is None or sent.delivery is None:
         raise Refusal(404, "unknown_document", "Không tìm thấy văn bản mà trạng thái này trả lời.")
     x.status_record(

@@ -18,6 +18,7 @@ from django.db.models import Q
 from vanthu.core.models import TimeStampedModel
 from vanthu.exchange.choices import (
     BusinessType,
+    ChangeKind,
     ChangeState,
     DeliveryState,
     OutboxKind,
@@ -29,6 +30,66 @@ from vanthu.organizations.models import Agency, AgencyOwnedModel, Person
 from vanthu.registry.models import IncomingDocument, OutgoingDocument
 
 
+class OutgoingChange(AgencyOwnedModel):
+    """The sender updates (type 2) or replaces (type 3) a document it sent (agency = sender).
+
+    An update carries the corrected metadata (`metadata`, an `Envelope` dict with the same
+    DocumentId) and, if any, the corrected files (`OutgoingChangeFile`); it is sent at once to
+    every recipient of the document. A replacement names the new issued document that replaces
+    `outgoing`; it is sent with that document ("Gửi văn bản"). The sender's register keeps both
+    documents as issued; this row and its deliveries are the record of the request.
+    """
+
+    business_type = models.CharField("nghiệp vụ", max_length=1, choices=ChangeKind.choices)
+    outgoing = models.ForeignKey(
+        OutgoingDocument,
+        verbose_name="văn bản đã gửi",
+        on_delete=models.PROTECT,
+        related_name="exchange_changes",
+    )
+    replacement = models.OneToOneField(
+        OutgoingDocument,
+        verbose_name="văn bản thay thế",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="exchange_replaces",
+    )
+    reason = models.CharField("lý do", max_length=500)
+    metadata = models.JSONField("thông tin văn bản sau cập nhật", null=True, blank=True)
+    requested_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField("yêu cầu lúc")
+    sent_at = models.DateTimeField("gửi lúc", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "cập nhật, thay thế văn bản đã gửi"
+        verbose_name_plural = "cập nhật, thay thế văn bản đã gửi"
+        ordering = ["outgoing_id", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.outgoing_id}: {self.business_type}"
+
+
+class OutgoingChangeFile(models.Model):
+    """A corrected file sent with an update, stored byte for byte."""
+
+    change = models.ForeignKey(OutgoingChange, on_delete=models.PROTECT, related_name="files")
+    file = models.FileField("tệp", upload_to="exchange/changes/%Y/%m/", max_length=300)
+    name = models.CharField("tên tệp", max_length=255)
+    content_type = models.CharField("kiểu tệp", max_length=100)
+    size = models.PositiveBigIntegerField("dung lượng")
+    sha256 = models.CharField("mã băm SHA-256", max_length=64)
+    is_main = models.BooleanField("văn bản chính", default=False)
+
+    class Meta:
+        verbose_name = "tệp cập nhật văn bản"
+        verbose_name_plural = "tệp cập nhật văn bản"
+        ordering = ["change_id", "-is_main", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Delivery(AgencyOwnedModel):
     """One issued outgoing document sent to one recipient agency (agency = the sender)."""
 
@@ -38,6 +99,10 @@ class Delivery(AgencyOwnedModel):
     packet_id = models.UUIDField("mã gói tin", default=uuid.uuid4, unique=True, editable=False)
     business_type = models.CharField(
         "nghiệp vụ", max_length=1, choices=BusinessType.choices, default=BusinessType.NEW
+    )
+    # An update (2) or replacement (3): the sender's request it carries.
+    change = models.ForeignKey(
+        OutgoingChange, null=True, blank=True, on_delete=models.PROTECT, related_name="deliveries"
     )
     recipient = models.ForeignKey(
         Agency, verbose_name="cơ quan nhận", null=True, on_delete=models.PROTECT, related_name="+"
@@ -153,6 +218,8 @@ class ReceptionFile(models.Model):
     is_main = models.BooleanField("văn bản chính", default=False)
     signature_status = models.CharField("chữ ký số", max_length=20, blank=True)
     signature_report = models.JSONField("kết quả kiểm tra chữ ký số", null=True, blank=True)
+    # An accepted update brings new files: the earlier ones stay stored, no longer current.
+    is_current = models.BooleanField("bản hiện hành", default=True)
 
     class Meta:
         verbose_name = "tệp văn bản liên thông"
@@ -347,3 +414,43 @@ class Packet(models.Model):
 
     def __str__(self) -> str:
         return f"{self.direction} {self.kind} {self.packet_id}"
+
+
+class RefusedPacket(models.Model):
+    """A packet an authenticated partner sent and this system refused, kept byte for byte.
+
+    Evidence only: it never becomes a reception, and its packet id stays free (a corrected
+    resend is processed afresh). The same bytes refused again count once more (`times`).
+    """
+
+    partner = models.ForeignKey(
+        Partner, on_delete=models.PROTECT, related_name="refused_packets", verbose_name="hệ thống"
+    )
+    packet_id = models.UUIDField("mã gói tin")
+    kind = models.CharField("loại", max_length=10, choices=Packet.Kind.choices, blank=True)
+    peer = models.CharField("mã định danh nơi gửi", max_length=13, blank=True)
+    document_id = models.CharField("mã văn bản liên thông", max_length=300, blank=True)
+    file = models.FileField("tệp gói tin", upload_to="exchange/refused/%Y/%m/", max_length=300)
+    size = models.PositiveBigIntegerField("dung lượng")
+    sha256 = models.CharField("mã băm SHA-256", max_length=64)
+    status = models.PositiveSmallIntegerField("mã trả lời HTTP")
+    code = models.CharField("mã lỗi", max_length=50)
+    message = models.CharField("lý do từ chối", max_length=500)
+    answer = models.JSONField("trả lời")
+    signature_report = models.JSONField("kiểm tra chữ ký gói tin", null=True, blank=True)
+    first_at = models.DateTimeField("nhận lần đầu lúc")
+    last_at = models.DateTimeField("nhận lần cuối lúc", db_index=True)
+    times = models.PositiveIntegerField("số lần nhận", default=1)
+
+    class Meta:
+        verbose_name = "gói tin bị từ chối"
+        verbose_name_plural = "gói tin bị từ chối"
+        ordering = ["-last_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "packet_id", "sha256"], name="refused_packet_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.status} {self.code} {self.packet_id}"

@@ -14,18 +14,20 @@ import functools
 import hashlib
 import json
 import logging
+import threading
 import time
-import urllib.error
-import urllib.request
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
+import requests
+import requests.adapters
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from vanthu.core.actor import Actor
@@ -69,9 +71,30 @@ class PacketTransport(Protocol):
     def send(self, *, partner: Partner, packet_id: str, raw: bytes) -> dict[str, object]: ...
 
 
+# The largest answer read from a partner (ours are a few hundred bytes of JSON).
+ANSWER_LIMIT = 1024 * 1024
+_sessions = threading.local()
+
+
+def _session() -> requests.Session:
+    """This thread's HTTP session: connections to partners are kept open and reused."""
+    session: requests.Session | None = getattr(_sessions, "session", None)
+    if session is None:
+        session = requests.Session()
+        adapter = requests.adapters.HTTPAdapter(pool_connections=8, pool_maxsize=8, max_retries=0)
+        session.mount("http://", adapter)
+        session.mount("https://", adapter)
+        _sessions.session = session
+    return session
+
+
 @dataclass(frozen=True)
 class HttpTransport:
-    """POST the packet to the partner's Vanthu exchange endpoint, signed with the pair's key."""
+    """POST the packet to the partner's Vanthu exchange endpoint, signed with the pair's key.
+
+    Each sending thread keeps its connections open (HTTP keep-alive), so a batch of packets to
+    one partner pays the TCP (and TLS) set-up once.
+    """
 
     timeout: float = 30.0
 
@@ -84,17 +107,29 @@ class HttpTransport:
             body=raw,
         )
         url = partner.base_url.rstrip("/") + "/api/v1/exchange/packets/"
-        request = urllib.request.Request(url, data=raw, headers=headers, method="POST")  # noqa: S310
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
-                body = response.read(1024 * 1024)
-        except urllib.error.HTTPError as exc:
-            detail = exc.read(2000).decode("utf-8", "replace")
-            raise SendError(
-                f"HTTP {exc.code}: {detail}"[:500], permanent=exc.code in PERMANENT
-            ) from None
-        except (OSError, ValueError) as exc:
+            response = _session().post(
+                url,
+                data=raw,
+                headers=headers,
+                timeout=self.timeout,
+                allow_redirects=False,
+                stream=True,
+            )
+            body = b""
+            for chunk in response.iter_content(64 * 1024):
+                body += chunk
+                if len(body) > ANSWER_LIMIT:
+                    response.close()
+                    raise SendError(f"Trả lời của {partner.name} quá lớn.")
+        except requests.RequestException as exc:
             raise SendError(f"Không kết nối được {partner.name}: {exc}"[:500]) from None
+        if response.status_code >= 300:
+            detail = body[:2000].decode("utf-8", "replace")
+            raise SendError(
+                f"HTTP {response.status_code}: {detail}"[:500],
+                permanent=response.status_code in PERMANENT,
+            )
         try:
             answer = json.loads(body)
         except ValueError:
@@ -202,13 +237,25 @@ def _delivery_packet(delivery: Delivery) -> Packet:
         document,
         paper_copy_follows=paper_copy_required(document, signed=is_digitally_signed(document)),
     )
+    files = _files(delivery)
+    at = document.sent_at or timezone.now()
+    reason, replaces = "", ""
+    if delivery.change_id is not None and delivery.change is not None:
+        # An update carries its corrected metadata and files; a replacement names the old one.
+        from vanthu.exchange.changes import change_packet_parts
+
+        envelope, files, reason, replaces, at = change_packet_parts(
+            delivery.change, envelope, files
+        )
     packet = document_packet_build(
         envelope=envelope,
         recipient_identifier=delivery.recipient_identifier,
         recipient_name=delivery.recipient_name,
-        files=_files(delivery),
-        at=document.sent_at or timezone.now(),
+        files=files,
+        at=at,
         business_type=int(delivery.business_type),
+        reason=reason,
+        replaces=replaces,
     )
     return _keep_once(
         direction=Packet.Direction.OUT,
@@ -267,6 +314,170 @@ def send_enqueue(kind: RowKind, row_id: int, *, at: datetime | None = None) -> N
     task.enqueue(kind, row_id)
 
 
+def _due(moment: datetime) -> Q:
+    return Q(state=DeliveryState.PENDING) & (
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=moment + timedelta(seconds=1))
+    )
+
+
+def _lease_until(moment: datetime) -> datetime:
+    """While a row is being sent, its next attempt is when that sending would have timed out.
+
+    Set when a sender takes the row, so another sender (a second worker, the sweep) leaves it;
+    if the sender dies, the sweep (`vanthu exchange send`) takes it again after that time. A
+    batch's rows wait their turn for a sending thread: every turn may last the whole timeout.
+    """
+    turns = -(-max(1, settings.EXCHANGE_SEND_BATCH) // max(1, settings.EXCHANGE_SEND_CONCURRENCY))
+    return moment + timedelta(seconds=settings.EXCHANGE_TIMEOUT * turns + 60)
+
+
+@dataclass
+class _Sending:
+    """One row being sent in a batch: its packet, partner, and how it went."""
+
+    kind: RowKind
+    row: Delivery | OutboxMessage
+    packet: Packet | None = None
+    partner: Partner | None = None
+    error: SendError | None = None
+    future: Future[None] | None = None
+
+
+def _take(
+    moment: datetime,
+    *,
+    wanted: tuple[RowKind, int] | None = None,
+    more: int = 0,
+    exclude: frozenset[tuple[RowKind, int]] = frozenset(),
+) -> list[_Sending]:
+    """Take the due rows to send (the wanted one, and up to `more` others), leasing them.
+
+    One short transaction: rows locked by another sender are skipped (PostgreSQL), and on
+    SQLite the transaction holds the write lock, so no row is taken by two senders.
+    """
+    taken: list[_Sending] = []
+    with transaction.atomic():
+        for kind, model in (("outbox", OutboxMessage), ("delivery", Delivery)):
+            rows: Any = model.objects.select_for_update(skip_locked=True).filter(_due(moment))
+            found = []
+            if wanted is not None and wanted[0] == kind:
+                found += list(rows.filter(pk=wanted[1]))
+            if more:
+                others = rows.exclude(pk__in=[pk for k, pk in exclude if k == kind])
+                if wanted is not None and wanted[0] == kind:
+                    others = others.exclude(pk=wanted[1])
+                if kind == "delivery":
+                    others = others.exclude(route="local")
+                found += list(others.order_by("id")[: max(0, more - len(taken) - len(found))])
+            if found:
+                model.objects.filter(pk__in=[row.pk for row in found]).update(
+                    next_attempt_at=_lease_until(moment)
+                )
+                taken += [_Sending(kind, row) for row in found]  # type: ignore[arg-type]
+    return taken
+
+
+_pool_lock = threading.Lock()
+_pools: dict[int, ThreadPoolExecutor] = {}
+
+
+def _pool() -> ThreadPoolExecutor:
+    """The threads that carry packets (kept for the process: their connections stay open)."""
+    size = max(1, settings.EXCHANGE_SEND_CONCURRENCY)
+    with _pool_lock:
+        pool = _pools.get(size)
+        if pool is None:
+            pool = _pools[size] = ThreadPoolExecutor(size, thread_name_prefix="vanthu-send")
+    return pool
+
+
+def _carry(
+    client: PacketTransport, partner: Partner, peer: str, packet_id: str, raw: bytes
+) -> None:
+    """Carry one packet to its partner or hub (no database access: runs in a sending thread)."""
+    if partner.is_hub:
+        from vanthu.exchange.hub import hub_of
+
+        hub_of(partner).send(packet_id=packet_id, to=peer, raw=raw)
+    else:
+        client.send(partner=partner, packet_id=packet_id, raw=raw)
+
+
+def _send_taken(sendings: list[_Sending]) -> list[str]:
+    """Build (or reuse), send and record the rows taken; return each row's outcome.
+
+    Packets are built and signed here, outside any transaction (on SQLite a transaction holds
+    the write lock), and each goes to the sending threads as soon as it is built, a few in
+    flight at once; the outcomes are written together in one short transaction.
+    """
+    client = transport()
+    pool = _pool() if len(sendings) > 1 else None
+    partners: dict[str, Partner | None] = {}
+    for sending in sendings:
+        row = sending.row
+        peer = row.recipient_identifier if isinstance(row, Delivery) else row.peer_identifier
+        try:
+            sending.packet = (
+                _delivery_packet(row) if isinstance(row, Delivery) else _outbox_packet(row)
+            )
+            raw = _raw(sending.packet)
+        except Exception as exc:  # one row that cannot be built must not stop the others
+            logger.exception("Exchange: building the packet of %s %s failed", sending.kind, row.pk)
+            sending.error = SendError(f"Không tạo được gói tin: {exc}"[:500])
+            continue
+        if peer not in partners:
+            partners[peer] = partner_for(peer)
+        sending.partner = partners[peer]
+        if sending.partner is None:
+            sending.error = SendError(f"Chưa có hệ thống liên thông phục vụ mã định danh {peer}.")
+            continue
+        carry = functools.partial(
+            _carry, client, sending.partner, peer, str(sending.packet.packet_id), raw
+        )
+        if pool is None:
+            try:
+                carry()
+            except SendError as exc:
+                sending.error = exc
+        else:
+            sending.future = pool.submit(carry)
+    for sending in sendings:
+        if sending.future is None:
+            continue
+        try:
+            sending.future.result()
+        except SendError as exc:
+            sending.error = exc
+        except Exception as exc:  # a defect in a sending thread: tried again later
+            logger.exception("Exchange: sending %s %s failed", sending.kind, sending.row.pk)
+            sending.error = SendError(f"Lỗi khi gửi: {exc}"[:500])
+    outcomes: dict[int, str] = {}
+    done = timezone.now()
+    with transaction.atomic():
+        for index, sending in enumerate(sendings):
+            if sending.error is not None:
+                continue
+            model = Delivery if sending.kind == "delivery" else OutboxMessage
+            changed = model.objects.filter(pk=sending.row.pk, state=DeliveryState.PENDING).update(
+                state=DeliveryState.DELIVERED,
+                delivered_at=done,
+                attempts=F("attempts") + 1,
+                last_error="",
+                next_attempt_at=None,
+                updated_at=done,
+            )
+            outcomes[index] = "delivered" if changed else "skipped"
+            packet = sending.packet
+            if changed and packet is not None and packet.partner_id is None:
+                Packet.objects.filter(pk=packet.pk).update(partner=sending.partner)
+    for index, sending in enumerate(sendings):
+        if sending.error is not None:
+            outcomes[index] = _failed(
+                sending.kind, sending.row.pk, str(sending.error), permanent=sending.error.permanent
+            )
+    return [outcomes[index] for index in range(len(sendings))]
+
+
 def send_run(kind: RowKind, row_id: int, *, now: datetime | None = None) -> str:
     """Send one pending delivery or outbox message if it is due; return what happened."""
     moment = now or timezone.now()
@@ -276,36 +487,24 @@ def send_run(kind: RowKind, row_id: int, *, now: datetime | None = None) -> str:
             return "skipped"
         if row.next_attempt_at is not None and row.next_attempt_at > moment + timedelta(seconds=1):
             return "not_due"
-        peer = row.recipient_identifier if isinstance(row, Delivery) else row.peer_identifier
-    # Built and signed outside the row's transaction: on SQLite that holds the write lock.
-    packet = _delivery_packet(row) if isinstance(row, Delivery) else _outbox_packet(row)
-    raw = _raw(packet)
-    partner = partner_for(peer)
-    try:
-        if partner is None:
-            raise SendError(f"Chưa có hệ thống liên thông phục vụ mã định danh {peer}.")
-        if partner.is_hub:
-            from vanthu.exchange.hub import hub_of
+        taken = _take(moment, wanted=(kind, row_id))
+    if not taken:
+        return "skipped"
+    return _send_taken(taken)[0]
 
-            hub_of(partner).send(packet_id=str(packet.packet_id), to=peer, raw=raw)
-        else:
-            transport().send(partner=partner, packet_id=str(packet.packet_id), raw=raw)
-    except SendError as exc:
-        return _failed(kind, row_id, str(exc), permanent=exc.permanent)
-    with transaction.atomic():
-        row = _row(kind, row_id)
-        if row is None or row.state != DeliveryState.PENDING:
-            return "skipped"
-        done = timezone.now()
-        row.state = DeliveryState.DELIVERED
-        row.delivered_at = done
-        row.attempts += 1
-        row.last_error = ""
-        row.next_attempt_at = None
-        row.save()
-        if packet.partner_id is None and partner is not None:
-            Packet.objects.filter(pk=packet.pk).update(partner=partner)
-    return "delivered"
+
+def send_batch_run(kind: RowKind, row_id: int, *, now: datetime | None = None) -> dict[str, int]:
+    """Send a row if it is due, with the other due rows (the sending task); counts by outcome.
+
+    Each row's task may find its row already sent by another task's batch: a burst of
+    documents goes out in batches of `EXCHANGE_SEND_BATCH`, not one task and connection each.
+    """
+    moment = now or timezone.now()
+    taken = _take(moment, wanted=(kind, row_id), more=settings.EXCHANGE_SEND_BATCH)
+    counts: dict[str, int] = {}
+    for outcome in _send_taken(taken) if taken else ["not_due"]:
+        counts[outcome] = counts.get(outcome, 0) + 1
+    return counts
 
 
 def _failed(kind: RowKind, row_id: int, error: str, *, permanent: bool) -> str:
@@ -331,23 +530,19 @@ def _failed(kind: RowKind, row_id: int, error: str, *, permanent: bool) -> str:
 def due_send(*, now: datetime | None = None, limit: int = 500) -> dict[str, int]:
     """Send every pending row that is due (the periodic sweep); return counts by outcome."""
     moment = now or timezone.now()
-    due = Q(state=DeliveryState.PENDING) & (
-        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=moment)
-    )
     counts: dict[str, int] = {}
-    rows: list[tuple[RowKind, int]] = [
-        ("delivery", pk)
-        for pk in Delivery.objects.filter(due)
-        .exclude(route="local")
-        .values_list("pk", flat=True)[:limit]
-    ]
-    rows += [
-        ("outbox", pk)
-        for pk in OutboxMessage.objects.filter(due).values_list("pk", flat=True)[:limit]
-    ]
-    for kind, pk in rows:
-        outcome = send_run(kind, pk, now=moment)
-        counts[outcome] = counts.get(outcome, 0) + 1
+    done: set[tuple[RowKind, int]] = set()
+    while len(done) < 2 * limit:
+        taken = _take(
+            moment,
+            more=min(settings.EXCHANGE_SEND_BATCH, 2 * limit - len(done)),
+            exclude=frozenset(done),
+        )
+        if not taken:
+            break
+        for sending, outcome in zip(taken, _send_taken(taken), strict=True):
+            done.add((sending.kind, sending.row.pk))
+            counts[outcome] = counts.get(outcome, 0) + 1
     from vanthu.exchange.hub import hub_poll_run
 
     for outcome, count in hub_poll_run().items():
@@ -383,3 +578,32 @@ def delivery_retry(*, actor: Actor, delivery_id: int) -> Delivery:
         )
         send_enqueue("delivery", delivery.pk)
     return delivery
+
+
+def outbox_retry(*, actor: Actor, message_id: int) -> OutboxMessage:
+    """Send a failed status report or take-back again ("Gửi lại"): its agency's clerk."""
+    with transaction.atomic():
+        message = OutboxMessage.objects.select_for_update().filter(pk=message_id).first()
+        if message is None or not can_view_documents(actor, message.agency_id):
+            raise NotFound("Không tìm thấy gói tin chờ gửi.")
+        if (
+            actor.person_id is None
+            or actor.agency_id != message.agency_id
+            or not can_register(actor, message.agency_id)
+        ):
+            raise PermissionDenied("Chỉ văn thư của cơ quan gửi được gửi lại gói tin.")
+        if message.state != DeliveryState.FAILED:
+            raise InvalidTransition("Chỉ gửi lại gói tin đã gửi không thành công.")
+        message.state = DeliveryState.PENDING
+        message.attempts = 0
+        message.next_attempt_at = None
+        message.save()
+        journal_record(
+            actor=actor,
+            action="exchange.outbox.retry",
+            instance=message,
+            agency_id=message.agency_id,
+            after=snapshot(message),
+        )
+        send_enqueue("outbox", message.pk)
+    return message

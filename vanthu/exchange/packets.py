@@ -69,12 +69,28 @@ def document_packet_build(
     business_type: int = 0,
     reason: str = "",
     staff: str = "",
+    replaces: str = "",
 ) -> edxml.DocumentPacket:
     """Return the document packet of an envelope and its files for one recipient.
 
-    The main file comes first; `business_type` 1 (take back) names the document in `Bussiness`.
+    The main file comes first. `Bussiness/DocumentId` names the document a take back (1) or
+    an update (2) is about, the envelope's own; a replacement (3) names the replaced one
+    (`replaces`) there and in `ReplacementInfoList`. An update says in `BussinessDocumentInfo`
+    whether it carries files (`DocumentInfo` 1) or metadata only (0), for this recipient.
     """
     ordered = sorted(files, key=lambda f: not f.is_main)
+    target = ""
+    if business_type == edxml.BusinessDocType.REPLACE:
+        target = replaces
+    elif business_type:
+        target = envelope.document_id
+    document_info = None
+    if business_type == edxml.BusinessDocType.UPDATE:
+        document_info = edxml.BusinessDocumentInfo(
+            document_info=1 if files else 0,
+            document_receiver=0,
+            receivers=(edxml.Receiver(organ_id=recipient_identifier, receiver_type=0),),
+        )
     return edxml.DocumentPacket(
         sender=edxml.Organization(
             organ_id=envelope.sender_identifier, organ_name=envelope.sender_name
@@ -95,9 +111,15 @@ def document_packet_build(
         business=edxml.Business(
             doc_type=edxml.BusinessDocType(business_type),
             reason=reason,
-            document_id=envelope.document_id if business_type else "",
+            document_id=target,
             paper=1 if envelope.paper_copy_follows else 0,
             staff=edxml.StaffInfo(staff=staff) if staff else None,
+            document_info=document_info,
+            replacements=(
+                (edxml.ReplacementInfo(document_id=replaces, organ_ids=(recipient_identifier,)),)
+                if business_type == edxml.BusinessDocType.REPLACE and replaces
+                else ()
+            ),
         ),
         attachments=tuple(
             edxml.attachment_build(
@@ -109,6 +131,17 @@ def document_packet_build(
             for index, f in enumerate(ordered, start=1)
         ),
     )
+
+
+def business_target(packet: edxml.DocumentPacket) -> str:
+    """Return the DocumentId a take back, update or replacement packet is about ("" if none)."""
+    business = packet.business
+    if business is None or business.doc_type == edxml.BusinessDocType.NEW:
+        return ""
+    if business.doc_type == edxml.BusinessDocType.REPLACE:
+        named = [r.document_id for r in business.replacements if r.document_id]
+        return named[0] if named else business.document_id
+    return business.document_id or packet.document_id
 
 
 def envelope_from_packet(packet: edxml.DocumentPacket) -> Envelope:

@@ -4,18 +4,18 @@
   how the document travels to it, and the status it reported, with the history (Điều 11; QĐ
   28/2018/QĐ-TTg Điều 9).
 - The clerk's card on the dashboard (`organizations.dashboard_cards`): documents awaiting
-  reception and the senders' requests to take one back.
+  reception, the senders' requests to take one back, and sendings that failed ("Gửi lại").
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from vanthu.core.actor import Actor
 from vanthu.exchange import selectors
 from vanthu.exchange import services as x
-from vanthu.exchange.choices import DeliveryState, Route, StatusCode
-from vanthu.exchange.models import Delivery, StatusEvent
+from vanthu.exchange.choices import DeliveryState, OutboxKind, Route, StatusCode
+from vanthu.exchange.models import Delivery, OutboxMessage, StatusEvent
 from vanthu.organizations.dashboard_cards import DashboardCard
 from vanthu.registry.detail_panels import DetailPanel
 from vanthu.registry.models import OutgoingDocument
@@ -49,13 +49,15 @@ class RecipientLine:
     status_label: str
     is_refused: bool
     events: list[EventLine]
+    # Take-back requests to the recipient's system (the outbox), with their sending state.
+    messages: list[OutboxMessage] = field(default_factory=list)
 
     @property
     def is_failed(self) -> bool:
         return self.delivery.state == DeliveryState.FAILED
 
 
-def _line(delivery: Delivery) -> RecipientLine:
+def _line(delivery: Delivery, messages: list[OutboxMessage]) -> RecipientLine:
     events = [EventLine(e.code, status_label(e.code), e) for e in delivery.events.all()]
     return RecipientLine(
         delivery=delivery,
@@ -64,12 +66,19 @@ def _line(delivery: Delivery) -> RecipientLine:
         status_label=status_label(delivery.status_code) if delivery.status_code else "",
         is_refused=delivery.status_code in REFUSALS,
         events=events,
+        messages=messages,
     )
 
 
 def deliveries_panel(actor: Actor, document: OutgoingDocument) -> DetailPanel | None:
     """The sender's view: each recipient agency's status (nothing before the document is sent)."""
-    lines = [_line(d) for d in x.delivery_list(actor=actor, outgoing_id=document.pk)]
+    deliveries = list(x.delivery_list(actor=actor, outgoing_id=document.pk))
+    by_delivery: dict[int, list[OutboxMessage]] = {}
+    for message in OutboxMessage.objects.filter(
+        delivery__in=deliveries, kind=OutboxKind.TAKE_BACK
+    ).order_by("id"):
+        by_delivery.setdefault(message.delivery_id or 0, []).append(message)
+    lines = [_line(d, by_delivery.get(d.pk, [])) for d in deliveries]
     if not lines:
         return None
     may_retry = actor.agency_id == document.agency_id and can_register(actor, document.agency_id)

@@ -8,12 +8,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, JSONField, OuterRef, Q, QuerySet, Subquery
 
 from vanthu.core.actor import Actor
 from vanthu.core.errors import NotFound, ValidationFailed
-from vanthu.exchange.choices import ChangeState, ReceptionState
-from vanthu.exchange.models import ChangeRequest, Reception, ReceptionFile
+from vanthu.exchange.choices import ChangeState, DeliveryState, ReceptionState, Route
+from vanthu.exchange.models import (
+    ChangeRequest,
+    Delivery,
+    OutboxMessage,
+    Packet,
+    Reception,
+    ReceptionFile,
+)
 from vanthu.registry.permissions import can_register, can_view_documents
 
 NOT_FOUND = "Không tìm thấy văn bản liên thông."
@@ -30,6 +37,8 @@ class QueueCounts:
 
     awaiting: int
     pending_requests: int
+    # Deliveries, status reports and take-backs whose attempts ran out ("Gửi lại").
+    failed_sendings: int = 0
 
 
 def _scope(actor: Actor) -> Q:
@@ -45,6 +54,16 @@ def _pending_request() -> Exists:
     )
 
 
+def _packet_signature() -> Subquery:
+    """The header-signature report of the packet a reception came in (None: came locally)."""
+    return Subquery(
+        Packet.objects.filter(
+            direction=Packet.Direction.IN, packet_id=OuterRef("packet_id")
+        ).values("signature_report")[:1],
+        output_field=JSONField(),
+    )
+
+
 def reception_list(
     *, actor: Actor, state: str = "", pending_request: bool = False
 ) -> QuerySet[Reception]:
@@ -52,7 +71,9 @@ def reception_list(
     if state and state not in ReceptionState.values:
         message = f"Trạng thái không hợp lệ: {state}."
         raise ValidationFailed(message, fields={"state": [message]})
-    qs = Reception.objects.filter(_scope(actor)).annotate(has_pending_request=_pending_request())
+    qs = Reception.objects.filter(_scope(actor)).annotate(
+        has_pending_request=_pending_request(), packet_signature_report=_packet_signature()
+    )
     if state:
         qs = qs.filter(state=state)
     if pending_request:
@@ -64,7 +85,9 @@ def reception_get(*, actor: Actor, reception_id: int) -> Reception:
     """Return one reception of an agency the actor belongs to, or raise NotFound."""
     reception = (
         Reception.objects.select_related("incoming", "decided_by", "sender")
-        .annotate(has_pending_request=_pending_request())
+        .annotate(
+            has_pending_request=_pending_request(), packet_signature_report=_packet_signature()
+        )
         .filter(pk=reception_id)
         .first()
     )
@@ -110,4 +133,38 @@ def queue_counts(*, actor: Actor) -> QueueCounts | None:
     requests = ChangeRequest.objects.filter(
         reception__agency_id=agency_id, state=ChangeState.PENDING
     )
-    return QueueCounts(awaiting=awaiting.count(), pending_requests=requests.count())
+    failed = (
+        Delivery.objects.filter(agency_id=agency_id, state=DeliveryState.FAILED).count()
+        + OutboxMessage.objects.filter(agency_id=agency_id, state=DeliveryState.FAILED).count()
+    )
+    return QueueCounts(
+        awaiting=awaiting.count(), pending_requests=requests.count(), failed_sendings=failed
+    )
+
+
+def outbox_list(*, actor: Actor, state: str = "") -> QuerySet[OutboxMessage]:
+    """Return the acting agency's status reports and take-backs to other systems, newest first."""
+    if state and state not in DeliveryState.values:
+        message = f"Trạng thái không hợp lệ: {state}."
+        raise ValidationFailed(message, fields={"state": [message]})
+    agency_id = actor.agency_id
+    if agency_id is None or not can_view_documents(actor, agency_id):
+        return OutboxMessage.objects.none()
+    qs = OutboxMessage.objects.filter(agency_id=agency_id)
+    if state:
+        qs = qs.filter(state=state)
+    return qs.select_related("reception", "delivery").order_by("-id")
+
+
+def sending_delivery_list(*, actor: Actor, state: str = "") -> QuerySet[Delivery]:
+    """Return the acting agency's deliveries to other systems (not local), newest first."""
+    if state and state not in DeliveryState.values:
+        message = f"Trạng thái không hợp lệ: {state}."
+        raise ValidationFailed(message, fields={"state": [message]})
+    agency_id = actor.agency_id
+    if agency_id is None or not can_view_documents(actor, agency_id):
+        return Delivery.objects.none()
+    qs = Delivery.objects.filter(agency_id=agency_id).exclude(route=Route.LOCAL)
+    if state:
+        qs = qs.filter(state=state)
+    return qs.select_related("outgoing").prefetch_related("events").order_by("-id")

@@ -10,13 +10,25 @@ from rest_framework import serializers
 
 from vanthu.exchange.choices import (
     BusinessType,
+    ChangeKind,
     ChangeState,
     DeliveryState,
+    OutboxKind,
     ReceptionState,
     Route,
     StatusCode,
 )
-from vanthu.exchange.models import ChangeRequest, Delivery, Reception, ReceptionFile, StatusEvent
+from vanthu.exchange.models import (
+    ChangeRequest,
+    Delivery,
+    OutboxMessage,
+    OutgoingChange,
+    OutgoingChangeFile,
+    Reception,
+    ReceptionFile,
+    StatusEvent,
+)
+from vanthu.exchange.packet_signature import packet_signature_notice
 from vanthu.exchange.services import reception_data
 from vanthu.registry.choices import SignatureStatus, Urgency
 
@@ -78,6 +90,7 @@ class ReceptionFileSerializer(serializers.ModelSerializer[ReceptionFile]):
             "size",
             "sha256",
             "is_main",
+            "is_current",
             "signature_status",
             "signature_summary",
         ]
@@ -89,7 +102,11 @@ class ReceptionFileSerializer(serializers.ModelSerializer[ReceptionFile]):
 
 
 class ChangeRequestSerializer(serializers.ModelSerializer[ChangeRequest]):
-    """A sender's request to take back (revoke), update or replace a document (status 13)."""
+    """A sender's request to take back (revoke), update or replace a document (status 13).
+
+    `replacement` is the reception holding the new version: an update's corrected metadata and
+    files (state `update`), or the replacing document.
+    """
 
     business_type = serializers.ChoiceField(choices=BusinessType.choices, read_only=True)
     state = serializers.ChoiceField(choices=ChangeState.choices, read_only=True)
@@ -102,12 +119,27 @@ class ChangeRequestSerializer(serializers.ModelSerializer[ChangeRequest]):
             "business_type",
             "reason",
             "requested_at",
+            "replacement",
             "state",
             "decided_by",
             "decided_at",
             "decision_note",
         ]
         read_only_fields = fields
+
+
+class PacketSignatureSerializer(serializers.Serializer[Any]):
+    """The header signature of the packet the document came in, as the clerk is told."""
+
+    status = serializers.ChoiceField(
+        choices=["valid", "untrusted", "invalid", "absent"],
+        help_text="`valid`; `untrusted` (matches, certificate not chained to a trusted anchor); "
+        "`invalid` (present but cannot be checked); `absent` (unsigned).",
+    )
+    is_warning = serializers.BooleanField(help_text="Check before receiving (all but `valid`).")
+    short_label = serializers.CharField(help_text="A few words, as the queue shows it.")
+    message = serializers.CharField(help_text="The warning in Vietnamese, as the page shows it.")
+    subject = serializers.CharField(help_text="The signing certificate's subject, if any.")
 
 
 class ReceptionSerializer(serializers.ModelSerializer[Reception]):
@@ -122,6 +154,9 @@ class ReceptionSerializer(serializers.ModelSerializer[Reception]):
     )
     has_pending_request = serializers.BooleanField(
         read_only=True, help_text="The sender asked to take it back and nobody decided yet."
+    )
+    packet_signature = serializers.SerializerMethodField(
+        help_text="The packet's header signature; null for a document sent inside this system."
     )
 
     class Meta:
@@ -143,8 +178,14 @@ class ReceptionSerializer(serializers.ModelSerializer[Reception]):
             "decided_at",
             "reason",
             "has_pending_request",
+            "packet_signature",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(PacketSignatureSerializer(allow_null=True))
+    def get_packet_signature(self, reception: Reception) -> dict[str, Any] | None:
+        notice = packet_signature_notice(getattr(reception, "packet_signature_report", None))
+        return notice.to_dict() if notice else None
 
     def get_arrival_number(self, reception: Reception) -> int | None:
         return reception.incoming.arrival_number if reception.incoming else None
@@ -293,6 +334,11 @@ class DeliverySerializer(serializers.ModelSerializer[Delivery]):
     """One recipient of an issued outgoing document: how it travels and what it reported."""
 
     route = serializers.ChoiceField(choices=Route.choices, read_only=True)
+    business_type = serializers.ChoiceField(
+        choices=BusinessType.choices,
+        read_only=True,
+        help_text="0 the document; 2 an update of it; 3 it replaces one sent before.",
+    )
     state = serializers.ChoiceField(choices=DeliveryState.choices, read_only=True)
     status_code = serializers.ChoiceField(
         choices=[("", "No status yet"), *StatusCode.choices],
@@ -306,11 +352,13 @@ class DeliverySerializer(serializers.ModelSerializer[Delivery]):
         model = Delivery
         fields = [
             "id",
+            "agency",
             "outgoing",
             "packet_id",
             "recipient",
             "recipient_identifier",
             "recipient_name",
+            "business_type",
             "route",
             "state",
             "attempts",
@@ -326,3 +374,116 @@ class DeliverySerializer(serializers.ModelSerializer[Delivery]):
 
     def get_status_label(self, delivery: Delivery) -> str:
         return delivery.get_status_code_display() if delivery.status_code else ""
+
+
+class DeliveryListQuerySerializer(serializers.Serializer[Any]):
+    """Filter of the acting agency's deliveries to other systems."""
+
+    state = serializers.ChoiceField(
+        choices=DeliveryState.choices, required=False, help_text="Only deliveries in this state."
+    )
+
+
+class OutboxMessageSerializer(serializers.ModelSerializer[OutboxMessage]):
+    """A status report or take-back request sent to another system, and its sending state."""
+
+    kind = serializers.ChoiceField(choices=OutboxKind.choices, read_only=True)
+    code = serializers.ChoiceField(choices=StatusCode.choices, read_only=True)
+    code_label = serializers.CharField(source="get_code_display", read_only=True)
+    state = serializers.ChoiceField(choices=DeliveryState.choices, read_only=True)
+
+    class Meta:
+        model = OutboxMessage
+        fields = [
+            "id",
+            "agency",
+            "packet_id",
+            "kind",
+            "reception",
+            "delivery",
+            "peer_identifier",
+            "code",
+            "code_label",
+            "at",
+            "description",
+            "state",
+            "attempts",
+            "next_attempt_at",
+            "last_error",
+            "delivered_at",
+        ]
+        read_only_fields = fields
+
+
+# --- Updates and replacements (the sender's side, types 2 and 3) -----------------------------
+
+
+class OutgoingChangeFileSerializer(serializers.ModelSerializer[OutgoingChangeFile]):
+    """A corrected file sent with an update."""
+
+    class Meta:
+        model = OutgoingChangeFile
+        fields = ["id", "name", "content_type", "size", "sha256", "is_main"]
+        read_only_fields = fields
+
+
+class OutgoingChangeSerializer(serializers.ModelSerializer[OutgoingChange]):
+    """An update (2) or replacement (3) of a sent document, with each recipient's answer."""
+
+    business_type = serializers.ChoiceField(choices=ChangeKind.choices, read_only=True)
+    metadata = EnvelopeSerializer(
+        read_only=True, allow_null=True, help_text="An update's corrected metadata."
+    )
+    files = OutgoingChangeFileSerializer(many=True, read_only=True)
+    deliveries = DeliverySerializer(
+        many=True,
+        read_only=True,
+        help_text="One per recipient: 13 asked, then 15 accepted or 16 refused (with the reason).",
+    )
+
+    class Meta:
+        model = OutgoingChange
+        fields = [
+            "id",
+            "business_type",
+            "outgoing",
+            "replacement",
+            "reason",
+            "metadata",
+            "requested_by",
+            "requested_at",
+            "sent_at",
+            "files",
+            "deliveries",
+        ]
+        read_only_fields = fields
+
+
+class UpdateSendSerializer(serializers.Serializer[Any]):
+    """Send a correction of a sent document: the reason, the corrected fields, new files.
+
+    A field not sent stays as the recipients have it; something must change.
+    """
+
+    reason = serializers.CharField(max_length=500, allow_blank=True, help_text="Required.")
+    summary = serializers.CharField(required=False, max_length=500, trim_whitespace=False)
+    signer_name = _text(50)
+    signer_position = _text(100)
+    urgency = serializers.ChoiceField(choices=Urgency.choices, required=False)
+    due_date = serializers.DateField(required=False, allow_null=True)
+    page_count = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=32767
+    )
+    uploads = serializers.ListField(
+        child=serializers.FileField(allow_empty_file=True),
+        required=False,
+        default=list,
+        help_text="Corrected files (multipart), the main text first.",
+    )
+
+
+class ReplacementMarkSerializer(serializers.Serializer[Any]):
+    """Mark an issued, unsent document as replacing one the agency sent before."""
+
+    replaces = serializers.IntegerField(min_value=1, help_text="The outgoing document replaced.")
+    reason = serializers.CharField(max_length=500, allow_blank=True, help_text="Required.")

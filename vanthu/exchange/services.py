@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.core.files.base import ContentFile
@@ -38,7 +38,14 @@ from vanthu.exchange.choices import (
     StatusCode,
 )
 from vanthu.exchange.envelope import Envelope, envelope_of
-from vanthu.exchange.models import ChangeRequest, Delivery, Reception, ReceptionFile, StatusEvent
+from vanthu.exchange.models import (
+    ChangeRequest,
+    Delivery,
+    OutgoingChange,
+    Reception,
+    ReceptionFile,
+    StatusEvent,
+)
 from vanthu.organizations.models import Agency
 from vanthu.registry.choices import FileRole, IntakeChannel, OutgoingStatus
 from vanthu.registry.incoming import (
@@ -97,7 +104,7 @@ def _read(file: DocumentFile | ReceptionFile) -> bytes:
 # --- Sender's side -------------------------------------------------------------------------
 
 
-def _route_of(agency: Agency) -> str:
+def route_of(agency: Agency) -> str:
     if agency.is_hosted:
         return Route.LOCAL
     from vanthu.exchange.partners import partner_for
@@ -113,6 +120,12 @@ def deliveries_create(*, actor: Actor, document: OutgoingDocument) -> list[Deliv
     records the sending time of Điều 10.1). Hosted recipients receive it at once; each
     delivery keeps the time it reached its recipient.
     """
+    change = OutgoingChange.objects.filter(replacement=document).first()
+    if change is not None:
+        # Marked as replacing a document sent before: sent as a replacement (type 3).
+        from vanthu.exchange.changes import replacement_deliveries_create
+
+        return replacement_deliveries_create(actor=actor, document=document, change=change)
     recipients = {
         r.agency_id: r.agency
         for r in document.recipients.filter(agency__isnull=False, is_filing_copy=False)
@@ -133,7 +146,10 @@ def deliveries_create(*, actor: Actor, document: OutgoingDocument) -> list[Deliv
             is_current=True,
         ).order_by("role", "id")
     )
-    contents = [(f, _read(f)) for f in files]
+    contents = [
+        FileContent(f.original_name, f.content_type, f.role == FileRole.ORIGINAL, _read(f))
+        for f in files
+    ]
     deliveries = []
     now = document.sent_at or timezone.now()
     for agency in recipients.values():
@@ -143,10 +159,10 @@ def deliveries_create(*, actor: Actor, document: OutgoingDocument) -> list[Deliv
             recipient=agency,
             recipient_identifier=agency.identifier,
             recipient_name=agency.name,
-            route=_route_of(agency),
+            route=route_of(agency),
         )
         if delivery.route == Route.LOCAL:
-            _deliver_here(delivery, envelope=envelope, contents=contents, at=now)
+            deliver_here(delivery, envelope=envelope, contents=contents, at=now)
         else:
             from vanthu.exchange.outbound import send_enqueue
 
@@ -156,14 +172,29 @@ def deliveries_create(*, actor: Actor, document: OutgoingDocument) -> list[Deliv
     return deliveries
 
 
-def _deliver_here(
+@dataclass(frozen=True)
+class FileContent:
+    """A file to deliver: its name, type, whether it is the main text, and its bytes."""
+
+    name: str
+    content_type: str
+    is_main: bool
+    data: bytes
+
+
+def deliver_here(
     delivery: Delivery,
     *,
     envelope: Envelope,
-    contents: Sequence[tuple[DocumentFile, bytes]],
+    contents: Sequence[FileContent],
     at: datetime,
+    state: str = ReceptionState.AWAITING,
 ) -> Reception:
-    """Hand a delivery to a recipient hosted on this instance: a reception and its files."""
+    """Hand a delivery to a recipient hosted on this instance: a reception and its files.
+
+    An update's reception (`state` UPDATE) is not announced as a document to receive: the
+    sender's request on the reception it updates is.
+    """
     from vanthu.exchange.tasks import reception_files_check
 
     assert delivery.recipient_id is not None
@@ -177,19 +208,20 @@ def _deliver_here(
         document_id=envelope.document_id,
         metadata=envelope.to_dict(),
         arrived_at=at,
+        state=state,
     )
     saved: Saved = []
     try:
-        for file, content in contents:
+        for file in contents:
             stored = ReceptionFile(
                 reception=reception,
-                name=file.original_name,
+                name=file.name,
                 content_type=file.content_type,
-                size=len(content),
-                sha256=hashlib.sha256(content).hexdigest(),
-                is_main=file.role == FileRole.ORIGINAL,
+                size=len(file.data),
+                sha256=hashlib.sha256(file.data).hexdigest(),
+                is_main=file.is_main,
             )
-            stored.file.save(file.original_name, ContentFile(content), save=False)
+            stored.file.save(file.name, ContentFile(file.data), save=False)
             saved.append((stored.file.storage, str(stored.file.name)))
             stored.save()
     except BaseException:
@@ -200,10 +232,21 @@ def _deliver_here(
     delivery.delivered_at = at
     delivery.attempts += 1
     delivery.save(update_fields=["state", "delivered_at", "attempts", "updated_at"])
-    # Điều 11 (NĐ 64/2007 Điều 37): the arrival is acknowledged at once.
-    _report(reception, StatusCode.ARRIVED, at=at)
-    _announce(reception, envelope)
+    reception_arrived(reception, envelope, at=at)
     return reception
+
+
+def reception_arrived(reception: Reception, envelope: Envelope, *, at: datetime) -> None:
+    """Acknowledge a document's arrival (01) and tell the recipient's clerks it awaits them.
+
+    Điều 11 (NĐ 64/2007 Điều 37): at once. An update's reception (state `update`) is neither:
+    the sender's request on the document it updates is announced, and answered 15 or 16.
+    """
+    if reception.state == ReceptionState.UPDATE:
+        return
+    status_report(reception, StatusCode.ARRIVED, at=at)
+    if reception.state == ReceptionState.AWAITING:
+        reception_announce(reception, envelope)
 
 
 def reception_link(reception_id: int) -> str:
@@ -211,7 +254,7 @@ def reception_link(reception_id: int) -> str:
     return f"/lien-thong/den/{reception_id}/"
 
 
-def _announce(reception: Reception, envelope: Envelope) -> None:
+def reception_announce(reception: Reception, envelope: Envelope) -> None:
     """Tell the recipient's clerks a document awaits them (urgent ones flagged)."""
     from vanthu.workflow.choices import NotificationKind
 
@@ -284,7 +327,7 @@ def _tell_sender(delivery: Delivery, code: str, description: str) -> None:
     )
 
 
-def _report(reception: Reception, code: str, *, at: datetime, description: str = "") -> None:
+def status_report(reception: Reception, code: str, *, at: datetime, description: str = "") -> None:
     """Report a status of a reception to its sender (each progress code once, in order)."""
     staff = ""
     if reception.decided_by_id is not None and reception.decided_by is not None:
@@ -340,22 +383,43 @@ def take_back_request(
 
                 take_back_outbox_add(delivery=delivery, reason=reason, at=now)
             continue
-        requests.append(_change_request_add(reception, BusinessType.REVOKE, reason, now))
+        requests.append(change_request_add(reception, BusinessType.REVOKE, reason, now))
     return requests
 
 
-def _change_request_add(
-    reception: Reception, business_type: str, reason: str, at: datetime
+REQUEST_TITLES = {
+    BusinessType.REVOKE: "yêu cầu lấy lại văn bản",
+    BusinessType.UPDATE: "gửi bản cập nhật của văn bản",
+    BusinessType.REPLACE: "gửi văn bản thay thế văn bản",
+}
+
+
+def change_request_add(
+    reception: Reception,
+    business_type: str,
+    reason: str,
+    at: datetime,
+    *,
+    replacement: Reception | None = None,
 ) -> ChangeRequest:
+    """Put a sender's request (take back, update, replace) on a reception; tell its clerks.
+
+    `replacement` is the reception of the new version (update or replacement).
+    """
     from vanthu.workflow.choices import NotificationKind
 
     request = ChangeRequest.objects.create(
-        reception=reception, business_type=business_type, reason=reason[:500], requested_at=at
+        reception=reception,
+        business_type=business_type,
+        reason=reason[:500],
+        requested_at=at,
+        replacement=replacement,
     )
+    what = REQUEST_TITLES.get(BusinessType(business_type), "yêu cầu về văn bản")
     _tell_clerks(
         reception.agency_id,
         kind=NotificationKind.EXCHANGE_CHANGE,
-        title=f"{reception.sender_name} yêu cầu lấy lại văn bản {reception.document_id}",
+        title=f"{reception.sender_name} {what} {reception.document_id}",
         link=reception_link(reception.pk),
         urgent=True,
     )
@@ -427,7 +491,7 @@ def reception_receive(
         fields = data or reception_data(reception)
         if fields.sender_agency_id is None and reception.sender_id is not None:
             fields = replace(fields, sender_agency_id=reception.sender_id)
-        files = [(stored.name, _read(stored)) for stored in reception.files.all()]
+        files = [(stored.name, _read(stored)) for stored in reception.files.filter(is_current=True)]
         incoming = incoming_document_register(
             actor=actor,
             data=fields,
@@ -442,7 +506,7 @@ def reception_receive(
         reception.decided_at = now
         reception.save(update_fields=["state", "incoming", "decided_by", "decided_at"])
         _journal(actor, "exchange.reception.receive", reception, reception.agency_id)
-        _report(
+        status_report(
             reception,
             StatusCode.REGISTERED,
             at=now,
@@ -477,7 +541,7 @@ def reception_match(*, actor: Actor, reception_id: int, incoming_id: int) -> Rec
         reception.decided_at = now
         reception.save(update_fields=["state", "incoming", "decided_by", "decided_at"])
         _journal(actor, "exchange.reception.match", reception, reception.agency_id)
-        _report(
+        status_report(
             reception,
             StatusCode.REGISTERED,
             at=now,
@@ -506,14 +570,22 @@ def reception_return(*, actor: Actor, reception_id: int, reason: str) -> Recepti
         reception.decided_at = now
         reception.save(update_fields=["state", "reason", "decided_by", "decided_at"])
         _journal(actor, "exchange.reception.return", reception, reception.agency_id)
-        _report(reception, StatusCode.RETURNED, at=now, description=text)
+        status_report(reception, StatusCode.RETURNED, at=now, description=text)
     return reception
 
 
 def change_request_decide(
     *, actor: Actor, request_id: int, accept: bool, note: str = ""
 ) -> ChangeRequest:
-    """The receiving clerk accepts (15) or refuses (16) the sender's request to take back."""
+    """The receiving clerk accepts (15) or refuses (16) the sender's request.
+
+    Take back (1): the document leaves use, its line and files stay. Update (2): the corrected
+    metadata and files apply to the awaiting reception or the registered document, the earlier
+    ones kept (`changes.update_apply`). Replacement (3): the old document leaves use, marked
+    replaced, and the new one is received into the register (`changes.replacement_apply`).
+    The answer goes to the sender on the request's own delivery: the take-back's document, or
+    the new version's packet.
+    """
     text = normalize_text(note or "", field="note").strip()[:500]
     with transaction.atomic():
         request = (
@@ -542,6 +614,13 @@ def change_request_decide(
                 )
             reception.state = ReceptionState.REVOKED
             reception.save(update_fields=["state", "updated_at"])
+        elif accept:
+            from vanthu.exchange import changes
+
+            if request.business_type == BusinessType.UPDATE:
+                changes.update_apply(actor=actor, request=request, reception=reception)
+            elif request.business_type == BusinessType.REPLACE:
+                changes.replacement_apply(actor=actor, request=request, reception=reception)
         _journal(
             actor,
             "exchange.change_request.accept" if accept else "exchange.change_request.refuse",
@@ -549,7 +628,10 @@ def change_request_decide(
             reception.agency_id,
         )
         code = StatusCode.CHANGE_ACCEPTED if accept else StatusCode.CHANGE_REFUSED
-        _report(reception, code, at=now, description=text)
+        answered = reception
+        if request.replacement_id is not None and request.replacement is not None:
+            answered = request.replacement
+        status_report(answered, code, at=now, description=text)
     return request
 
 
@@ -565,7 +647,7 @@ def on_handling_stage_reached(
     )
     if reception is None or stage not in STAGE_CODES:
         return
-    _report(reception, STAGE_CODES[stage], at=timezone.now())
+    status_report(reception, STAGE_CODES[stage], at=timezone.now())
 
 
 def on_outgoing_sent(

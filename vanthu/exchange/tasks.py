@@ -27,19 +27,26 @@ def reception_files_check_run(reception_id: int) -> int:
     return checked
 
 
-@task()
+# Below the sendings (priority 0): in a burst, the "01" answers go first; the report is ready
+# long before a clerk opens the document.
+@task(priority=-10)
 def reception_files_check(reception_id: int) -> int:
     """Background task: check the signatures of a reception's files (idempotent)."""
     return reception_files_check_run(reception_id)
 
 
-@task()
-def exchange_send_task(kind: str, row_id: int) -> str:
-    """Background task: send a pending delivery or outbox message to its partner (idempotent)."""
-    from vanthu.exchange.outbound import send_run
+# Above the other background work (text extraction, indexing, checks: priority 0 and below):
+# a document's arrival and its "01" are due at once (Điều 11), whatever else is queued.
+@task(priority=10)
+def exchange_send_task(kind: str, row_id: int) -> dict[str, int]:
+    """Background task: send a pending delivery or outbox message to its partner (idempotent).
+
+    The other rows that are due go in the same batch (`outbound.send_batch_run`).
+    """
+    from vanthu.exchange.outbound import send_batch_run
 
     assert kind in ("delivery", "outbox")
-    return send_run("delivery" if kind == "delivery" else "outbox", row_id)
+    return send_batch_run("delivery" if kind == "delivery" else "outbox", row_id)
 
 
 @task()

@@ -5,7 +5,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from vanthu.exchange import views
+from vanthu.exchange import views, views_changes
 
 app_name = "exchange"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -19,6 +19,24 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="reception_file",
     ),
     path("gui/<int:delivery_id>/gui-lai/", views.delivery_retry, name="delivery_retry"),
+    path("gui-loi/", views.sending_failed_list, name="sending_failed_list"),
+    path("goi-tin/<int:message_id>/gui-lai/", views.outbox_retry, name="outbox_retry"),
+    path("van-ban-di/<int:document_id>/cap-nhat/", views_changes.update_send, name="update_send"),
+    path(
+        "van-ban-di/<int:document_id>/thay-the/",
+        views_changes.replacement_mark,
+        name="replacement_mark",
+    ),
+    path(
+        "van-ban-di/<int:document_id>/bo-thay-the/",
+        views_changes.replacement_unmark,
+        name="replacement_unmark",
+    ),
+    path(
+        "cap-nhat/<int:change_id>/tep/<int:file_id>/",
+        views_changes.change_file,
+        name="change_file",
+    ),
     path(
         "yeu-cau/<int:request_id>/quyet-dinh/",
         views.change_request_decide,

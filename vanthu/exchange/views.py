@@ -1,5 +1,6 @@
 """Pages of the exchange (/lien-thong/): the queue of documents awaiting reception, one document
-with its files and signatures, and the clerk's decisions on it (receive, return, take-back).
+with its files and signatures, and the clerk's decisions on it (receive, return, take-back);
+the sendings to other systems that failed, and "Gửi lại".
 
 Views parse, call one selector or service with the request's actor, and render; a service's
 refusal comes back as a Vietnamese error on the form, never as a server error.
@@ -27,7 +28,7 @@ from vanthu.core.errors import (
 from vanthu.core.pagination import keyset_page
 from vanthu.exchange import selectors
 from vanthu.exchange import services as x
-from vanthu.exchange.choices import ChangeState, ReceptionState
+from vanthu.exchange.choices import ChangeState, DeliveryState, OutboxKind, ReceptionState
 from vanthu.exchange.envelope import Envelope
 from vanthu.exchange.forms import (
     ChangeRequestDecideForm,
@@ -36,7 +37,8 @@ from vanthu.exchange.forms import (
     ReceptionReturnForm,
     receive_initial,
 )
-from vanthu.exchange.models import ChangeRequest, Reception, ReceptionFile
+from vanthu.exchange.models import ChangeRequest, OutboxMessage, Reception, ReceptionFile
+from vanthu.exchange.packet_signature import PacketSignatureNotice, packet_signature_notice
 from vanthu.organizations.forms import add_service_errors
 from vanthu.registry import permissions
 from vanthu.registry.choices import SignatureStatus, Urgency
@@ -54,6 +56,15 @@ from vanthu.registry.views.common import (
 from vanthu.signatures.validation import PdfReport
 
 PAGE_SIZE = 25
+# What the clerk is told once a sender's request is decided (business type, accepted).
+DECIDED = {
+    ("1", True): "Đã đồng ý lấy lại văn bản; văn bản không còn được sử dụng.",
+    ("1", False): "Đã từ chối yêu cầu lấy lại văn bản.",
+    ("2", True): "Đã đồng ý cập nhật; thông tin và tệp mới đã được áp dụng, bản cũ vẫn được lưu.",
+    ("2", False): "Đã từ chối bản cập nhật.",
+    ("3", True): "Đã đồng ý thay thế; văn bản cũ thôi sử dụng, văn bản thay thế đã vào sổ.",
+    ("3", False): "Đã từ chối thay thế văn bản.",
+}
 PDF = "application/pdf"
 VIEWABLE = (PDF, "image/png", "image/jpeg")
 # Service field names that are named differently on the receive form.
@@ -85,6 +96,7 @@ class QueueRow:
     reception: Reception
     envelope: Envelope
     urgency_label: str
+    signature: PacketSignatureNotice | None = None
 
 
 @dataclass(frozen=True)
@@ -138,7 +150,14 @@ def reception_list(request: HttpRequest) -> HttpResponse:
     rows = []
     for reception in page.items:
         envelope = envelope_of(reception)
-        rows.append(QueueRow(reception, envelope, urgency_label(envelope)))
+        rows.append(
+            QueueRow(
+                reception,
+                envelope,
+                urgency_label(envelope),
+                packet_signature_notice(getattr(reception, "packet_signature_report", None)),
+            )
+        )
     query = request.GET.copy()
     query.pop("sau", None)
     context = {
@@ -194,6 +213,11 @@ def _render_detail(
                 form = ChangeRequestDecideForm(prefix=f"yc{change.pk}")
         requests.append(RequestRow(change, form))
     envelope = envelope_of(reception)
+    reports = list(
+        OutboxMessage.objects.filter(reception_id=reception.pk, kind=OutboxKind.STATUS).order_by(
+            "id"
+        )
+    )
     if not (may_act and is_awaiting):
         receive_form, return_form = None, None
     else:
@@ -216,6 +240,11 @@ def _render_detail(
             "return_form": return_form,
             "change_requests": requests,
             "duplicates": duplicates or [],
+            "packet_signature": packet_signature_notice(
+                getattr(reception, "packet_signature_report", None)
+            ),
+            "status_reports": reports,
+            "may_retry": may_act and actor.agency_id == reception.agency_id,
         },
     )
 
@@ -318,15 +347,13 @@ def change_request_decide(request: HttpRequest, request_id: int) -> HttpResponse
         except InvalidTransition as exc:
             messages.error(request, exc.message)
             return redirect("exchange:reception_detail", reception_id=reception.pk)
+        except Conflict as exc:
+            # Accepting a replacement receives the new document: it may look already registered.
+            form.add_error(None, exc.message)
         except (ValidationFailed, PermissionDenied, NotFound) as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(
-                request,
-                "Đã đồng ý lấy lại văn bản; văn bản không còn được sử dụng."
-                if form.accepts
-                else "Đã từ chối yêu cầu lấy lại văn bản.",
-            )
+            messages.success(request, DECIDED[(change.business_type, form.accepts)])
             return redirect("exchange:reception_detail", reception_id=reception.pk)
     reception = selectors.reception_get(actor=actor, reception_id=reception.pk)
     return _render_detail(request, reception, decide_forms={change.pk: form})
@@ -380,3 +407,47 @@ def delivery_retry(request: HttpRequest, delivery_id: int) -> HttpResponse:
         return redirect("exchange:reception_list")
     messages.success(request, f"Đã gửi lại văn bản tới {delivery.recipient_name}.")
     return redirect(f"/van-ban/di/{delivery.outgoing_id}/#noi-nhan-{delivery.pk}")
+
+
+@staff_view
+@require_GET
+def sending_failed_list(request: HttpRequest) -> HttpResponse:
+    """ "Gửi không thành công": the acting agency's sendings whose attempts ran out."""
+    actor = actor_of(request)
+    agency = acting_agency(request)
+    failed = DeliveryState.FAILED
+    return render(
+        request,
+        "exchange/sending_failed_list.html",
+        {
+            "agency": agency,
+            "deliveries": list(
+                selectors.sending_delivery_list(actor=actor, state=failed)[: PAGE_SIZE * 4]
+            ),
+            "messages_failed": list(
+                selectors.outbox_list(actor=actor, state=failed)[: PAGE_SIZE * 4]
+            ),
+            "may_retry": permissions.can_register(actor, agency.pk),
+        },
+    )
+
+
+@staff_view
+@require_POST
+def outbox_retry(request: HttpRequest, message_id: int) -> HttpResponse:
+    """ "Gửi lại": send a status report or take-back whose attempts ran out again (clerks)."""
+    from vanthu.exchange.outbound import outbox_retry as retry
+
+    try:
+        message = retry(actor=actor_of(request), message_id=message_id)
+    except InvalidTransition as exc:
+        messages.error(request, exc.message)
+        return redirect("exchange:sending_failed_list")
+    messages.success(request, f"Đã gửi lại gói tin tới {message.peer_identifier}.")
+    if request.POST.get("ve") == "danh-sach":
+        return redirect("exchange:sending_failed_list")
+    if message.reception_id is not None:
+        return redirect("exchange:reception_detail", reception_id=message.reception_id)
+    if message.delivery is not None:
+        return redirect(f"/van-ban/di/{message.delivery.outgoing_id}/#lien-thong")
+    return redirect("exchange:sending_failed_list")

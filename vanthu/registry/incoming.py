@@ -8,7 +8,7 @@ to storage are deleted again when it fails, so a refused registration leaves no 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -30,7 +30,7 @@ from vanthu.core.text import AmbiguousEncoding, fold, normalize_text
 from vanthu.organizations.models import Agency
 from vanthu.registry.choices import FileRole, IncomingStatus, IntakeChannel, RegisterKind, Urgency
 from vanthu.registry.files import StoredUpload, scan_to_pdf, upload_inspect
-from vanthu.registry.models import DocumentType, Field, IncomingDocument
+from vanthu.registry.models import DocumentFile, DocumentType, Field, IncomingDocument
 from vanthu.registry.numbering import number_take
 from vanthu.registry.permissions import can_register, can_view_documents
 from vanthu.registry.registers import register_for
@@ -347,8 +347,97 @@ def incoming_document_revoke(*, actor: Actor, document_id: int, reason: str) -> 
     return document
 
 
+# What a sender may correct in a document it sent (update, edXML BussinessDocType 2).
+AMENDABLE = {
+    "summary": 500,
+    "signer_name": 50,
+    "signer_position": 100,
+    "urgency": 0,
+    "due_date": 0,
+    "page_count": 0,
+}
+
+
+def incoming_document_amend(
+    *,
+    actor: Actor,
+    document_id: int,
+    values: Mapping[str, object],
+    files: Sequence[tuple[str, bytes]],
+    reason: str,
+) -> IncomingDocument:
+    """Apply the sender's correction to a registered document; nothing stored is lost.
+
+    The corrected metadata replaces the register's values (the journal keeps both); corrected
+    files become the current ones and the earlier files stay stored as previous versions.
+    """
+    errors: dict[str, list[str]] = {}
+    cleaned: dict[str, object] = {}
+    for name, value in values.items():
+        if name not in AMENDABLE:
+            errors.setdefault(name, []).append("Không sửa được trường này.")
+        elif AMENDABLE[name]:
+            text = normalize_text(str(value or ""), field=name).strip()
+            if len(text) > AMENDABLE[name]:
+                errors.setdefault(name, []).append(f"Tối đa {AMENDABLE[name]} ký tự.")
+            if name == "summary" and not text:
+                errors.setdefault(name, []).append("Trích yếu không được để trống.")
+            cleaned[name] = text
+        elif name == "urgency" and value not in Urgency.values:
+            errors.setdefault(name, []).append("Độ khẩn không hợp lệ.")
+        else:
+            cleaned[name] = value
+    if errors:
+        raise ValidationFailed(INVALID, fields=errors)
+    uploads = [upload_inspect(name=name, data=data) for name, data in files]
+    saved: Saved = []
+    try:
+        with transaction.atomic():
+            document = IncomingDocument.objects.select_for_update().filter(pk=document_id).first()
+            if document is None or not can_view_documents(actor, document.agency_id):
+                raise NotFound(NOT_FOUND)
+            if actor.person_id is None or not can_register(actor, document.agency_id):
+                raise PermissionDenied(DENIED)
+            if document.status == IncomingStatus.REVOKED:
+                raise InvalidTransition("Văn bản đến đã được thu hồi; không cập nhật được.")
+            earlier = list(document.files.filter(is_current=True).order_by("id"))
+            before = {**snapshot(document), "files": [f.sha256 for f in earlier]}
+            for name, value in cleaned.items():
+                setattr(document, name, value)
+            note = f"Cập nhật theo yêu cầu nơi gửi: {normalize_text(reason, field='reason')}"
+            document.notes = f"{document.notes}\n{note}".strip()[:500]
+            document.save()
+            current = [f.sha256 for f in earlier]
+            if uploads:
+                DocumentFile.objects.filter(pk__in=[f.pk for f in earlier]).update(is_current=False)
+                previous = earlier[0] if earlier else None
+                for upload in uploads:
+                    document_file_store(
+                        document=document,
+                        role=FileRole.ORIGINAL,
+                        upload=upload,
+                        uploaded_by_id=actor.person_id,
+                        saved=saved,
+                        previous=previous,
+                    )
+                current = [u.sha256 for u in uploads]
+            journal_record(
+                actor=actor,
+                action="registry.incoming.amend",
+                instance=document,
+                agency_id=document.agency_id,
+                before=before,
+                after={**snapshot(document), "files": current},
+            )
+    except BaseException:
+        stored_files_remove(saved)
+        raise
+    return document
+
+
 __all__ = [
     "IncomingData",
+    "incoming_document_amend",
     "incoming_document_register",
     "incoming_document_revoke",
     "incoming_duplicates_find",

@@ -40,8 +40,12 @@ def issue(
     summary: str = SUMMARY,
     urgency: str = "normal",
     files: list[tuple[str, bytes]] | None = None,
+    send: bool = True,
 ) -> OutgoingDocument:
-    """Agency A's clerk issues and sends a Công văn to agency B (B's to A with `sender="b"`)."""
+    """Agency A's clerk issues and sends a Công văn to agency B (B's to A with `sender="b"`).
+
+    With `send=False` the document is issued and not sent yet.
+    """
     clerk, unit, recipient = (
         (cast.clerk, cast.office_a, cast.agency_b)
         if sender == "a"
@@ -62,7 +66,9 @@ def issue(
         recipients=[RecipientData(agency_id=recipient.pk), RecipientData(place="Lưu: VT")],
         files=files if files is not None else [("cong-van.pdf", pdf_bytes(2))],
     )
-    outgoing_document_issue(actor=actor, document_id=draft.pk)
+    issued = outgoing_document_issue(actor=actor, document_id=draft.pk)
+    if not send:
+        return issued
     return outgoing_document_mark_sent(actor=actor, document_id=draft.pk)
 
 

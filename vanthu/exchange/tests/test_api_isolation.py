@@ -23,11 +23,13 @@ from rest_framework.test import APIClient
 
 from vanthu.core.models import JournalEntry
 from vanthu.exchange import api_urls
-from vanthu.exchange.choices import DeliveryState, Route
+from vanthu.exchange.changes import replacement_mark
+from vanthu.exchange.choices import DeliveryState, OutboxKind, Route, StatusCode
 from vanthu.exchange.models import (
     ChangeRequest,
     Delivery,
     OutboxMessage,
+    OutgoingChange,
     Reception,
     ReceptionFile,
     StatusEvent,
@@ -66,7 +68,9 @@ class Targets:
     file: ReceptionFile
     change: ChangeRequest
     outgoing: OutgoingDocument
+    unsent: OutgoingDocument | None
     failed: Delivery
+    failed_message: OutboxMessage
 
 
 @dataclass(frozen=True)
@@ -130,6 +134,47 @@ ROWS: tuple[Row, ...] = (
         Policy.CLERK_WRITE,
         args=lambda c, t: (t.failed.pk,),
     ),
+    Row("deliveries-list", "delivery-list", "get", Policy.LIST),
+    Row("outbox-messages-list", "outbox-message-list", "get", Policy.LIST),
+    Row(
+        "outbox-messages-retry",
+        "outbox-message-retry",
+        "post",
+        Policy.CLERK_WRITE,
+        args=lambda c, t: (t.failed_message.pk,),
+    ),
+    Row(
+        "outgoing-changes",
+        "outgoing-document-changes",
+        "get",
+        Policy.A_READ,
+        args=lambda c, t: (t.outgoing.pk,),
+    ),
+    Row(
+        "outgoing-update",
+        "outgoing-document-update",
+        "post",
+        Policy.CLERK_WRITE,
+        args=lambda c, t: (t.outgoing.pk,),
+        body=lambda c, t: {"reason": "Sửa trích yếu.", "summary": "V/v số liệu (đính chính)"},
+        success=201,
+    ),
+    Row(
+        "outgoing-replaces-put",
+        "outgoing-document-replaces",
+        "put",
+        Policy.CLERK_WRITE,
+        args=lambda c, t: (t.unsent.pk if t.unsent else 0,),
+        body=lambda c, t: {"replaces": t.outgoing.pk, "reason": "Sai số liệu (lần 2)."},
+    ),
+    Row(
+        "outgoing-replaces-delete",
+        "outgoing-document-replaces",
+        "delete",
+        Policy.CLERK_WRITE,
+        args=lambda c, t: (t.unsent.pk if t.unsent else 0,),
+        success=204,
+    ),
     Row(
         "outgoing-deliveries",
         "outgoing-document-deliveries",
@@ -156,12 +201,22 @@ def expected_status(row: Row, persona: str) -> int:
     raise AssertionError(row.policy)
 
 
-def _targets(cast: Any) -> Targets:
+def _targets(cast: Any, *, with_unsent: bool = False) -> Targets:
     # B's clerk sends two documents to A, and asks to take the second back; A sends one to B.
     reception = reception_of(issue(cast, sender="b", summary="V/v đề nghị cung cấp số liệu"))
     taken_back = issue(cast, sender="b", summary="V/v gửi nhầm")
     revoke(cast, taken_back, reason="Gửi nhầm nơi nhận.")
     outgoing = issue(cast, sender="a")
+    unsent = None
+    if with_unsent:
+        # A's next document, issued and not sent, marked as replacing that one
+        unsent = issue(cast, sender="a", send=False)
+        replacement_mark(
+            actor=cast.actor(cast.clerk),
+            document_id=unsent.pk,
+            replaces_id=outgoing.pk,
+            reason="Sai số liệu.",
+        )
     # A's delivery to a partner system whose attempts ran out
     failed = Delivery.objects.create(
         agency_id=cast.agency_a.pk,
@@ -173,12 +228,26 @@ def _targets(cast: Any) -> Targets:
         attempts=8,
         last_error="Không kết nối được",
     )
+    # A's request to take that document back, whose attempts ran out too
+    failed_message = OutboxMessage.objects.create(
+        agency_id=cast.agency_a.pk,
+        kind=OutboxKind.TAKE_BACK,
+        delivery=failed,
+        peer_identifier="000.00.00.G22",
+        code=StatusCode.TAKE_BACK_REQUESTED,
+        at=failed.outgoing.created_at,
+        description="Gửi nhầm.",
+        state=DeliveryState.FAILED,
+        attempts=8,
+    )
     return Targets(
         reception=reception,
         file=reception.files.get(),
         change=ChangeRequest.objects.get(reception__delivery__outgoing=taken_back),
         outgoing=outgoing,
+        unsent=unsent,
         failed=failed,
+        failed_message=failed_message,
     )
 
 
@@ -193,6 +262,7 @@ def state() -> dict[str, Any]:
         OutboxMessage,
         IncomingDocument,
         DocumentFile,
+        OutgoingChange,
     )
     values: dict[str, Any] = {"journal": JournalEntry.objects.count()}
     for model in models:
@@ -214,7 +284,7 @@ def _client(cast: Any, persona: str) -> tuple[APIClient, Person | None]:
 @pytest.mark.parametrize("row", ROWS, ids=[row.name for row in ROWS])
 def test_isolation_matrix(cast, row: Row, persona: str):
     # given A's queue, a take-back request from B, A's document sent to B, and a token
-    targets = _targets(cast)
+    targets = _targets(cast, with_unsent=row.route == "outgoing-document-replaces")
     client, person = _client(cast, persona)
     before = state()
     # when the persona calls the endpoint

@@ -93,3 +93,20 @@ def test_a_document_from_the_hub_enters_the_queue_once_and_01_goes_back(cast, hu
 def test_a_wrong_secret_is_refused_by_the_hub(cast, hub):
     with pytest.raises(SendError):
         HttpHub(hub.url, OURS, "wrong").pending()
+
+
+def test_a_packet_refused_from_the_hub_is_kept_as_evidence_and_confirmed(cast, hub):
+    from vanthu.exchange.models import RefusedPacket
+
+    packet_id = str(uuid.uuid4())
+    hub.put(to_system=OURS, packet_id=packet_id, raw=b"<not-edxml/>")
+    assert hub_poll_run() == {"received": 0, "refused": 1, "kept": 0}
+    kept = RefusedPacket.objects.get()
+    assert (str(kept.packet_id), kept.partner.is_hub, kept.code) == (
+        packet_id,
+        True,
+        "edxml_invalid",
+    )
+    assert kept.file.open("rb").read() == b"<not-edxml/>"
+    assert not Reception.objects.exists()
+    assert HttpHub(hub.url, OURS, "secret-ours").pending() == []

@@ -80,8 +80,12 @@ def loaded(django_db_setup, django_db_blocker, _files_location) -> Iterator[Load
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": _files_location},
     }
-    # The registers app may already listen to the signal (apps.py); load explicitly to time it.
-    was_connected = demo_data_loaded.disconnect(dispatch_uid="registry.demo")
+    # The registers app and the apps built on it listen to the signal (their apps.py): load the
+    # organisations alone, then the sample documents explicitly, to time them.
+    with demo_data_loaded.lock:
+        receivers = demo_data_loaded.receivers[:]
+        demo_data_loaded.receivers = []
+        demo_data_loaded.sender_receivers_cache.clear()
     try:
         with (
             django_db_blocker.unblock(),
@@ -103,8 +107,9 @@ def loaded(django_db_setup, django_db_blocker, _files_location) -> Iterator[Load
             )
             transaction.set_rollback(True)
     finally:
-        if was_connected:
-            demo_data_loaded.connect(on_demo_data_loaded, dispatch_uid="registry.demo")
+        with demo_data_loaded.lock:
+            demo_data_loaded.receivers = receivers
+            demo_data_loaded.sender_receivers_cache.clear()
 
 
 pytestmark = pytest.mark.django_db

@@ -159,3 +159,39 @@ def test_stc_receptions_it_registered_by_hand_are_matched(loaded):
     assert line.startswith(f"Liên thông mẫu: {received.count()} văn bản Sở Tài chính đã tiếp nhận")
     # a second run finds nothing more to match
     assert demo_receptions_match().startswith("Liên thông mẫu: 0 văn bản")
+
+
+def test_the_exchange_demo_shows_another_system_a_return_a_take_back_and_gui_lai(loaded):
+    from vanthu.exchange.choices import ChangeState, DeliveryState, ReceptionState
+    from vanthu.exchange.demo import demo_exchange_show
+    from vanthu.exchange.models import ChangeRequest, Delivery, OutboxMessage, Partner, Reception
+    from vanthu.exchange.packet_signature import packet_signature_notice
+    from vanthu.exchange.selectors import queue_counts, reception_list
+
+    line = demo_exchange_show(actor=SYSTEM)
+    # a partner system in the directory, labelled as a stand-in
+    partner = Partner.objects.get(key_id="demo-congan-khanhhoa")
+    assert "mô phỏng" in partner.name
+    # its document waits in STTTT's queue, with the warning of an unsigned packet
+    clerk = actor_for_person(_person("vanthu.stttt"))
+    arrived = reception_list(actor=clerk).get(sender_identifier="000.00.90.H34")
+    assert arrived.state == ReceptionState.AWAITING
+    notice = packet_signature_notice(arrived.packet_signature_report)
+    assert notice is not None
+    assert notice.is_warning
+    # STTTT's document to it failed after every attempt, and so did the "01" back: "Gửi lại"
+    failed = Delivery.objects.get(recipient_identifier="000.00.90.H34")
+    assert (failed.state, failed.attempts) == (DeliveryState.FAILED, 8)
+    assert "Không kết nối được" in failed.last_error
+    report = OutboxMessage.objects.get(reception=arrived)
+    assert report.state == DeliveryState.FAILED
+    counts = queue_counts(actor=clerk)
+    assert counts is not None
+    assert counts.failed_sendings == 2
+    # a recipient returned one of STTTT's documents; STTTT asked to take another one back
+    returned = Reception.objects.get(state=ReceptionState.RETURNED)
+    assert returned.delivery is not None
+    assert returned.delivery.status_code == "02"
+    assert ChangeRequest.objects.filter(state=ChangeState.PENDING).exists()
+    assert line.startswith("Liên thông với hệ thống khác:")
+    assert "2 gói tin gửi không thành công" in line
