@@ -49,6 +49,7 @@ _ENTRIES: list[tuple[str, str, str, str]] = [
     ("Liên thông", "exchange:reception_list", "exchange:", "staff"),
     ("Dự thảo", "workflow:draft_mine", "workflow:draft_", "staff"),
     ("Theo dõi xử lý", "workflow:monitoring", "workflow:monitoring", "staff"),
+    ("Tìm kiếm", "search:search", "search:", "staff"),
     ("Đơn vị", "staff:unit_list", "staff:unit_", "staff"),
     ("Cán bộ", "staff:person_list", "staff:person_", "staff"),
     ("Chức vụ", "staff:position_list", "staff:position_", "admin"),
