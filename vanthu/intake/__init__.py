@@ -1,0 +1,1 @@
+"""Intake of received files: text extraction, metadata suggestion, registration (issue 7)."""
