@@ -11,4 +11,7 @@ urlpatterns = [
     path("", include("vanthu.signatures.api.urls")),
     path("", include("vanthu.workflow.api_urls")),
     path("", include("vanthu.exchange.api_urls")),
+    path("", include("vanthu.search.api.urls")),
+    path("", include("vanthu.texts.api_urls")),
+    path("", include("vanthu.intake.api.urls")),
 ]

@@ -37,6 +37,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "exchange",
         "Liên thông: nhập danh bạ hệ thống liên thông (import-partners), gửi gói tin (send)",
     ),
+    "texts": (
+        "texts",
+        "Nội dung tệp: trích xuất, nhận dạng chữ các tệp đã lưu (extract [--missing])",
+    ),
+    "search": ("search", "Tìm kiếm toàn văn: lập lại chỉ mục (rebuild), có thanh tiến độ"),
     "createsuperuser": ("createsuperuser", "Tạo tài khoản quản trị hệ thống đầu tiên"),
     "django-check": ("check", "Lệnh `check` gốc của Django (kiểm tra cấu hình)"),
 }

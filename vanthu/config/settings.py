@@ -78,6 +78,9 @@ INSTALLED_APPS = [
     "vanthu.core",
     "vanthu.organizations",
     "vanthu.registry",
+    "vanthu.texts",
+    "vanthu.intake",
+    "vanthu.search",
     "vanthu.signatures",
     "vanthu.workflow",
     "vanthu.exchange",
@@ -200,6 +203,13 @@ TASKS = {
     }
 }
 
+# --- Scanning batches of the intake (ADR 0022) ----------------------------------------------
+# Limits of one batch (lô quét): pages, files, total size; each file also obeys
+# VANTHU_MAX_UPLOAD_MB. A batch beyond them is refused with nothing stored.
+VANTHU_SCAN_MAX_PAGES = env.int("VANTHU_SCAN_MAX_PAGES", default=300)
+VANTHU_SCAN_MAX_FILES = env.int("VANTHU_SCAN_MAX_FILES", default=300)
+VANTHU_SCAN_MAX_TOTAL_MB = env.int("VANTHU_SCAN_MAX_TOTAL_MB", default=200)
+
 # --- Exchange with other systems (ADR 0018) -------------------------------------------------
 # VANTHU_EXCHANGE_MAX_ATTEMPTS: sendings of a packet before it is marked failed (clerk retries).
 EXCHANGE_MAX_ATTEMPTS = env.int("VANTHU_EXCHANGE_MAX_ATTEMPTS", default=8)
@@ -215,6 +225,10 @@ EXCHANGE_SIGNING_KEY = env.str("VANTHU_EXCHANGE_SIGNING_KEY", default="")
 EXCHANGE_SIGNING_CERT = env.str("VANTHU_EXCHANGE_SIGNING_CERT", default="")
 # VANTHU_EXCHANGE_TIMEOUT: seconds to wait for a partner's answer.
 EXCHANGE_TIMEOUT = env.float("VANTHU_EXCHANGE_TIMEOUT", default=30.0)
+# VANTHU_EXCHANGE_SEND_BATCH: due packets one sending task takes at once (a burst goes out in
+# batches); VANTHU_EXCHANGE_SEND_CONCURRENCY: packets in flight at once per worker process.
+EXCHANGE_SEND_BATCH = env.int("VANTHU_EXCHANGE_SEND_BATCH", default=10)
+EXCHANGE_SEND_CONCURRENCY = env.int("VANTHU_EXCHANGE_SEND_CONCURRENCY", default=4)
 
 # --- Authentication -------------------------------------------------------------------------
 AUTH_USER_MODEL = "organizations.Person"
@@ -323,6 +337,9 @@ SPECTACULAR_SETTINGS = {
     # One schema name per stored choice set, whichever field uses it.
     "ENUM_NAME_OVERRIDES": {
         "RoleEnum": "vanthu.organizations.choices.Role",
+        "IntakeStateEnum": "vanthu.intake.models.IntakeState",
+        "ScanBatchStateEnum": "vanthu.intake.models.BatchState",
+        "ScanPageKindEnum": "vanthu.intake.models.PageKind",
         "AgencyKindEnum": "vanthu.organizations.choices.AgencyKind",
         "RegisterKindEnum": "vanthu.registry.choices.RegisterKind",
         "UrgencyEnum": "vanthu.registry.choices.Urgency",

@@ -12,6 +12,9 @@ urlpatterns = [
     path("chu-ky-so/", include("vanthu.signatures.urls")),
     path("xu-ly/", include("vanthu.workflow.urls")),
     path("lien-thong/", include("vanthu.exchange.urls")),
+    path("tim-kiem/", include("vanthu.search.urls")),
+    path("noi-dung-tep/", include("vanthu.texts.urls")),
+    path("nhap-van-ban/", include("vanthu.intake.urls")),
     # The demo's RFC 3161 timestamp authority (404 unless a test CA is configured).
     path("dich-vu/tem-thoi-gian/", timestamp_authority, name="timestamp_authority"),
     path("", include("vanthu.organizations.urls")),

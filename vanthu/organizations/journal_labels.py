@@ -70,6 +70,9 @@ ACTION_LABELS: dict[str, str] = {
     "exchange.reception.match": "Gắn văn bản liên thông với văn bản đến đã vào sổ",
     "exchange.change_request.accept": "Đồng ý cho nơi gửi lấy lại văn bản",
     "exchange.change_request.refuse": "Từ chối cho nơi gửi lấy lại văn bản",
+    "exchange.delivery.retry": "Gửi lại văn bản liên thông",
+    "exchange.outbox.retry": "Gửi lại tình trạng, yêu cầu lấy lại văn bản",
+    "texts.rerun": "Trích xuất lại nội dung tệp",
 }
 
 # The order here is the order in which a row's fields are shown.
