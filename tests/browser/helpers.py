@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import threading
 
 from django.db import connections
 from django_tasks_db.management.commands.db_worker import Worker
+from playwright.sync_api import Page, expect
+
+from vanthu.organizations.tests.factories import DEFAULT_PASSWORD
 
 
 def run_worker() -> None:
@@ -35,3 +39,19 @@ def run_worker() -> None:
     thread.start()
     thread.join(timeout=120)
     assert not failures, failures
+
+
+def sign_in(page: Page, base_url: str, path: str, username: str) -> None:
+    """Sign in afresh as `username` on the login page that guards `path`.
+
+    The page is left first: a request still running (an htmx poll, a file loading in its
+    viewer) would set the session cookie again after it is cleared, since the session is saved
+    on every request.
+    """
+    page.goto("about:blank")
+    page.context.clear_cookies()
+    page.goto(base_url + path)
+    expect(page).to_have_url(re.compile(r"/dang-nhap/\?next="))
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()

@@ -7,21 +7,13 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.helpers import sign_in
 from vanthu.organizations.models import Person, RoleGrant, Unit
-from vanthu.organizations.tests.factories import DEFAULT_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 812}
-
-
-def _sign_in(page: Page, base_url: str, path: str, username: str) -> None:
-    page.goto(base_url + path)
-    expect(page).to_have_url(re.compile(r"/dang-nhap/\?next="))
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
 
 
 def _fits_the_screen(page: Page) -> bool:
@@ -34,7 +26,7 @@ def _fits_the_screen(page: Page) -> bool:
 
 def test_agency_admin_adds_a_unit_and_a_person(page: Page, live_server, cast):
     # given the administrator of agency A, signed in on the unit list
-    _sign_in(page, live_server.url, "/co-quan/don-vi/", "quantri.a")
+    sign_in(page, live_server.url, "/co-quan/don-vi/", "quantri.a")
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Đơn vị của Sở Thông tin và Truyền thông"
     )
@@ -126,7 +118,7 @@ def test_agency_admin_adds_a_unit_and_a_person(page: Page, live_server, cast):
 def test_clerk_of_agency_a_gets_404_for_a_person_of_agency_b(page: Page, live_server, cast):
     # given a clerk of agency A, signed in
     path = f"/co-quan/can-bo/{cast.outsider.pk}/"
-    _sign_in(page, live_server.url, path, "vanthu.a")
+    sign_in(page, live_server.url, path, "vanthu.a")
     # when they open the page of a person of agency B (straight after signing in)
     response = page.goto(live_server.url + path)
     # then it is "not found", in Vietnamese, and names nobody

@@ -12,11 +12,10 @@ import pytest
 from playwright.sync_api import Page, expect
 from reportlab.pdfgen import canvas
 
-from tests.browser.helpers import run_worker
+from tests.browser.helpers import run_worker, sign_in
 from vanthu.exchange.choices import ReceptionState, StatusCode
 from vanthu.exchange.models import Delivery, Reception
 from vanthu.exchange.tests.scenarios import issue
-from vanthu.organizations.tests.factories import DEFAULT_PASSWORD
 from vanthu.registry.models import IncomingDocument, OutgoingDocument
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -49,18 +48,6 @@ def _pdf(text: str) -> bytes:
     return buffer.getvalue()
 
 
-def _sign_in(page: Page, base_url: str, path: str, username: str) -> None:
-    # Leave the page first: a file still loading in its viewer would set the session cookie
-    # again after it is cleared (the session is saved on every request).
-    page.goto("about:blank")
-    page.context.clear_cookies()
-    page.goto(base_url + path)
-    expect(page).to_have_url(re.compile(r"/dang-nhap/\?next="))
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-
-
 def _fits_the_screen(page: Page) -> bool:
     return bool(
         page.evaluate(
@@ -82,7 +69,7 @@ def test_a_document_travels_to_another_agency_and_its_status_comes_back(
     page: Page, live_server, cast
 ):
     # given agency A's clerk issues and sends a Công văn to Sở Tài chính (agency B, hosted here)
-    _sign_in(page, live_server.url, "/van-ban/di/them/", "vanthu.a")
+    sign_in(page, live_server.url, "/van-ban/di/them/", "vanthu.a")
     page.get_by_label("Loại văn bản").select_option(label="Công văn")
     page.get_by_label("Đơn vị soạn thảo").select_option(label="Văn phòng Sở (VP)")
     page.get_by_label("Trích yếu nội dung").fill(SUMMARY)
@@ -103,7 +90,7 @@ def test_a_document_travels_to_another_agency_and_its_status_comes_back(
     outgoing = OutgoingDocument.objects.get()
 
     # when B's clerk opens the queue, the document waits there
-    _sign_in(page, live_server.url, "/lien-thong/den/", "vanthu.b")
+    sign_in(page, live_server.url, "/lien-thong/den/", "vanthu.b")
     expect(page.get_by_role("heading", level=1)).to_have_text("Văn bản liên thông chờ tiếp nhận")
     row = page.locator("tr", has_text=SUMMARY)
     expect(row).to_contain_text("Sở Thông tin và Truyền thông")
@@ -136,7 +123,7 @@ def test_a_document_travels_to_another_agency_and_its_status_comes_back(
     assert (received.summary, received.sender_agency_id) == (SUMMARY, cast.agency_a.pk)
 
     # and A's clerk sees "Đã tiếp nhận" for Sở Tài chính on the outgoing page
-    _sign_in(page, live_server.url, f"/van-ban/di/{outgoing.pk}/", "vanthu.a")
+    sign_in(page, live_server.url, f"/van-ban/di/{outgoing.pk}/", "vanthu.a")
     panel = page.locator("#lien-thong")
     expect(panel).to_contain_text("Sở Tài chính — Đã tiếp nhận, vào sổ (Số đến 1)")
     panel.get_by_text("Lịch sử tình trạng").click()
@@ -147,7 +134,7 @@ def test_a_document_travels_to_another_agency_and_its_status_comes_back(
     second = issue(cast, summary=RETURNED)
 
     # when B's clerk returns it with a reason
-    _sign_in(page, live_server.url, "/lien-thong/den/", "vanthu.b")
+    sign_in(page, live_server.url, "/lien-thong/den/", "vanthu.b")
     page.get_by_role("link", name=RETURNED).click()
     page.get_by_text("Trả lại nơi gửi").click()
     page.get_by_label("Lý do trả lại").fill(REASON)
@@ -157,7 +144,7 @@ def test_a_document_travels_to_another_agency_and_its_status_comes_back(
     assert Reception.objects.get(delivery__outgoing=second).state == ReceptionState.RETURNED
 
     # then A sees "Từ chối tiếp nhận" with the reason
-    _sign_in(page, live_server.url, f"/van-ban/di/{second.pk}/", "vanthu.a")
+    sign_in(page, live_server.url, f"/van-ban/di/{second.pk}/", "vanthu.a")
     expect(page.locator("#lien-thong")).to_contain_text(
         f"Sở Tài chính — Từ chối tiếp nhận ({REASON})"
     )

@@ -18,8 +18,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
-from tests.browser.helpers import run_worker
-from vanthu.organizations.tests.factories import DEFAULT_PASSWORD, AgencyFactory
+from tests.browser.helpers import run_worker, sign_in
+from vanthu.organizations.tests.factories import AgencyFactory
 from vanthu.registry.models import DocumentFile, IncomingDocument
 from vanthu.texts.models import FileText, TextState
 
@@ -86,16 +86,6 @@ def _media(settings, tmp_path):
     }
 
 
-def _sign_in(page: Page, base_url: str, path: str, username: str) -> None:
-    page.goto("about:blank")
-    page.context.clear_cookies()
-    page.goto(base_url + path)
-    expect(page).to_have_url(re.compile(r"/dang-nhap/\?next="))
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-
-
 def test_clerk_imports_a_letter_from_its_pdf_and_finds_it_by_a_word(page: Page, live_server, cast):
     # given Sở Xây dựng in the directory, and agency A's clerk on "Nhập từ tệp quét"
     builder = AgencyFactory(
@@ -104,7 +94,7 @@ def test_clerk_imports_a_letter_from_its_pdf_and_finds_it_by_a_word(page: Page, 
         name="Sở Xây dựng",
         short_name="SXD",
     )
-    _sign_in(page, live_server.url, "/nhap-van-ban/", "vanthu.a")
+    sign_in(page, live_server.url, "/nhap-van-ban/", "vanthu.a")
     expect(page.get_by_role("link", name="Nhập từ tệp quét")).to_have_attribute(
         "aria-current", "page"
     )
@@ -166,7 +156,7 @@ def test_clerk_imports_a_letter_from_its_pdf_and_finds_it_by_a_word(page: Page, 
     expect(page.get_by_role("heading", level=1)).to_contain_text("Văn bản đến số 1/")
 
     # while agency B's clerk, searching the same words, gets no hit
-    _sign_in(page, live_server.url, "/tim-kiem/?q=chung+cu+cu", "vanthu.b")
+    sign_in(page, live_server.url, "/tim-kiem/?q=chung+cu+cu", "vanthu.b")
     expect(page.locator("#ket-qua")).to_contain_text("Không tìm thấy văn bản nào chứa")
     expect(page.locator(".search-hit")).to_have_count(0)
     page.screenshot(path="/tmp/integ-search-b.png", full_page=True)

@@ -3,28 +3,16 @@ and the receiving agency sees who signed it, in what capacity, and that the sign
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.helpers import run_worker
-from vanthu.organizations.tests.factories import DEFAULT_PASSWORD
+from tests.browser.helpers import run_worker, sign_in
 from vanthu.registry.choices import FileRole
 from vanthu.registry.models import DocumentFile, DocumentType
 from vanthu.registry.outgoing import OutgoingData, RecipientData, outgoing_document_create
 from vanthu.signatures.tests.fixtures import SIGNER, TITLE, TOKEN_PIN, make_pdf
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _sign_in(page: Page, base_url: str, path: str, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(base_url + path)
-    expect(page).to_have_url(re.compile(r"/dang-nhap/\?next="))
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
 
 
 def test_leader_signs_clerk_issues_receiver_sees_valid_signer(page: Page, live_server, cast, keys):
@@ -44,7 +32,7 @@ def test_leader_signs_clerk_issues_receiver_sees_valid_signer(page: Page, live_s
     detail = f"/van-ban/di/{draft.pk}/"
 
     # when the leader opens it, types the token PIN and signs
-    _sign_in(page, live_server.url, detail, "giamdoc.a")
+    sign_in(page, live_server.url, detail, "giamdoc.a")
     page.get_by_label("Mã PIN của token").fill(TOKEN_PIN)
     page.get_by_role("button", name="Ký số").click()
     expect(page.get_by_text("Đã ký số văn bản.")).to_be_visible()
@@ -52,7 +40,7 @@ def test_leader_signs_clerk_issues_receiver_sees_valid_signer(page: Page, live_s
     expect(page.locator(".signature--valid")).to_contain_text(SIGNER)
 
     # when the clerk issues it
-    _sign_in(page, live_server.url, detail, "vanthu.a")
+    sign_in(page, live_server.url, detail, "vanthu.a")
     page.get_by_role("button", name="Phát hành").click()
     expect(page.get_by_text("Đã phát hành văn bản số 01/STTTT-VP.")).to_be_visible()
     expect(page.locator(".signature--valid")).to_have_count(2)
@@ -63,7 +51,7 @@ def test_leader_signs_clerk_issues_receiver_sees_valid_signer(page: Page, live_s
     # when the clerk sends it, agency B (hosted here) finds it in its queue
     page.get_by_role("button", name="Gửi văn bản").click()
     expect(page.get_by_text("Đã ghi nhận thời điểm gửi văn bản.")).to_be_visible()
-    _sign_in(page, live_server.url, "/lien-thong/den/", "vanthu.b")
+    sign_in(page, live_server.url, "/lien-thong/den/", "vanthu.b")
     page.get_by_role("link", name="V/v triển khai chữ ký số chuyên dùng").click()
     expect(page.get_by_text("Đang kiểm tra chữ ký số")).to_be_visible()
     run_worker()

@@ -5,12 +5,10 @@ document closes with its reply linked. The timeline is checked at every step."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from playwright.sync_api import Page, expect
 
-from vanthu.organizations.tests.factories import DEFAULT_PASSWORD
+from tests.browser.helpers import sign_in
 from vanthu.registry.choices import IncomingStatus, OutgoingStatus
 from vanthu.registry.models import IncomingDocument, OutgoingDocument
 from vanthu.registry.tests.factories import IncomingDocumentFactory
@@ -19,15 +17,6 @@ from vanthu.workflow.choices import AssignmentState, DraftState
 from vanthu.workflow.models import Assignment, DraftReview
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _sign_in(page: Page, base_url: str, path: str, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(base_url + path)
-    expect(page).to_have_url(re.compile(r"/dang-nhap/\?next="))
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
 
 
 def _timeline(page: Page) -> list[str]:
@@ -46,14 +35,14 @@ def test_clerk_leader_unit_head_specialist_reply_signed_and_issued(
     detail = f"/van-ban/den/{incoming.pk}/"
 
     # the clerk presents it to the leader
-    _sign_in(page, live_server.url, detail, "vanthu.a")
+    sign_in(page, live_server.url, detail, "vanthu.a")
     page.locator("#trinh").get_by_label("Trình lãnh đạo").select_option(label="Phạm Minh Giám")
     page.get_by_role("button", name="Trình lãnh đạo").click()
     expect(page.get_by_text("Đã trình lãnh đạo.")).to_be_visible()
     assert _timeline(page)[-1].endswith("Trình Phạm Minh Giám")
 
     # the leader finds it in "Việc của tôi" and directs Phòng BCVT to lead
-    _sign_in(page, live_server.url, "/xu-ly/", "giamdoc.a")
+    sign_in(page, live_server.url, "/xu-ly/", "giamdoc.a")
     page.get_by_role("link", name=incoming.summary).click()
     form = page.locator("#chi-dao")
     form.get_by_label("Ý kiến chỉ đạo").fill("Giao Phòng BCVT chủ trì, dự thảo văn bản trả lời.")
@@ -64,7 +53,7 @@ def test_clerk_leader_unit_head_specialist_reply_signed_and_issued(
     lead = Assignment.objects.get(role="lead")
 
     # the unit head passes it to the specialist
-    _sign_in(page, live_server.url, "/xu-ly/", "truongphong.a")
+    sign_in(page, live_server.url, "/xu-ly/", "truongphong.a")
     page.get_by_role("link", name=incoming.summary).click()
     item = page.locator(f"#giao-{lead.pk}")
     item.get_by_text("Giao tiếp").first.click()
@@ -74,7 +63,7 @@ def test_clerk_leader_unit_head_specialist_reply_signed_and_issued(
     child = Assignment.objects.get(parent=lead)
 
     # the specialist accepts it
-    _sign_in(page, live_server.url, "/xu-ly/", "chuyenvien.a")
+    sign_in(page, live_server.url, "/xu-ly/", "chuyenvien.a")
     page.get_by_role("link", name=incoming.summary).click()
     page.locator(f"#giao-{child.pk}").get_by_role("button", name="Tiếp nhận").click()
     expect(page.get_by_text("Đã tiếp nhận xử lý.")).to_be_visible()
@@ -115,14 +104,14 @@ def test_clerk_leader_unit_head_specialist_reply_signed_and_issued(
     expect(page.locator("#trang-thai")).to_have_text("Đang trình duyệt")
 
     # the unit head reviews and approves it
-    _sign_in(page, live_server.url, draft_page, "truongphong.a")
+    sign_in(page, live_server.url, draft_page, "truongphong.a")
     page.get_by_label("Ý kiến").fill("Đồng ý, trình Giám đốc.")
     page.get_by_role("button", name="Duyệt").click()
     expect(page.get_by_text("đang chờ Phạm Minh Giám duyệt")).to_be_visible()
 
     # the leader signs the text with the key on his token, then approves the draft
     outgoing = draft.outgoing
-    _sign_in(page, live_server.url, f"/van-ban/di/{outgoing.pk}/", "giamdoc.a")
+    sign_in(page, live_server.url, f"/van-ban/di/{outgoing.pk}/", "giamdoc.a")
     page.get_by_label("Mã PIN của token").fill(TOKEN_PIN)
     page.get_by_role("button", name="Ký số").click()
     expect(page.get_by_text("Đã ký số văn bản.")).to_be_visible()
@@ -131,7 +120,7 @@ def test_clerk_leader_unit_head_specialist_reply_signed_and_issued(
     expect(page.locator("#trang-thai")).to_have_text("Đã duyệt, chờ phát hành")
 
     # the clerk issues it: number, agency signature
-    _sign_in(page, live_server.url, f"/van-ban/di/{outgoing.pk}/", "vanthu.a")
+    sign_in(page, live_server.url, f"/van-ban/di/{outgoing.pk}/", "vanthu.a")
     page.get_by_role("button", name="Phát hành").click()
     expect(page.get_by_text("Đã phát hành văn bản số 01/STTTT-BCVT.")).to_be_visible()
     expect(page.locator(".signature--valid")).to_have_count(2)
