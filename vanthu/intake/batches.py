@@ -261,7 +261,7 @@ def scan_batch_arrange(*, actor: Actor, batch_id: int, arrangement: split.Arrang
             action="intake.batch.arrange",
             instance=batch,
             agency_id=batch.agency_id,
-            after={"documents": [[[pid, rot] for pid, rot in pages] for pages in cleaned]},
+            after={"documents": [[[pid, rot] for pid, rot in doc] for doc in cleaned]},
         )
     return batch
 
