@@ -181,3 +181,14 @@ def cast(db) -> Cast:
             roles=[Role.AGENCY_ADMIN],
         ),
     )
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix) -> None:
+    """On PostgreSQL, commit without waiting for the disk (the test database is thrown away)."""
+    from django.conf import settings
+
+    for database in settings.DATABASES.values():
+        if database["ENGINE"].endswith("postgresql"):
+            options = database.setdefault("OPTIONS", {})
+            options["options"] = (options.get("options", "") + " -c synchronous_commit=off").strip()
