@@ -6,8 +6,10 @@ Skipped where Chromium is missing, failed instead under CI (root conftest `requi
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 
 import pytest
+from playwright.sync_api import Browser, BrowserType, Playwright, sync_playwright
 
 from conftest import require_component
 from vanthu.signatures.keys import KeyData, signing_key_register
@@ -23,6 +25,31 @@ CHROMIUM_ARGS = [
 ]
 
 
+# Playwright's sync API keeps an event loop running in the main thread while it is started, and
+# pyHanko's sync calls (asyncio.run) fail under a running loop. pytest-playwright starts it for
+# the whole session; here it lives for one test module only, so the tests that a worker
+# (pytest-xdist) runs after a browser module sign PDFs as usual.
+
+
+@pytest.fixture(scope="module")
+def playwright() -> Iterator[Playwright]:
+    started = sync_playwright().start()
+    yield started
+    started.stop()
+
+
+@pytest.fixture(scope="module")
+def browser_type(playwright: Playwright, browser_name: str) -> BrowserType:
+    return getattr(playwright, browser_name)  # type: ignore[no-any-return]
+
+
+@pytest.fixture(scope="module")
+def browser(browser_type: BrowserType, browser_type_launch_args) -> Iterator[Browser]:
+    launched = browser_type.launch(**browser_type_launch_args)
+    yield launched
+    launched.close()
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     """Launch the system Chromium (never a downloaded one)."""
@@ -30,11 +57,10 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
-@pytest.fixture(scope="session")
-def browser_context_args(browser_context_args):
-    """Open pages as a Vietnamese user in Khánh Hòa would."""
+@pytest.fixture(scope="module")
+def browser_context_args():
+    """Open pages as a Vietnamese user in Khánh Hòa would (no device, video or base URL)."""
     return {
-        **browser_context_args,
         "locale": "vi-VN",
         "timezone_id": "Asia/Ho_Chi_Minh",
         "viewport": {"width": 1280, "height": 900},

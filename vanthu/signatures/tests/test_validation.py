@@ -9,7 +9,6 @@ import hashlib
 import io
 import json
 import re
-import time
 
 import pytest
 from pyhanko.pdf_utils import generic
@@ -238,12 +237,10 @@ def test_five_hundred_pages(agency, pki):
     data = sign_as_agency_copy(
         big, signer=agency.signer(), agency_name=AGENCY, number_notation="9/SY-STTTT"
     )
-    started = time.perf_counter()
+    # (its time is measured by bench/signatures.py, not here)
     report = pdf_validate(data, trust_roots=[pki.root_cert])
-    elapsed = time.perf_counter() - started
     assert report.page_count == 500
     assert report.signatures[0].verdict == "valid"
-    assert elapsed < 10, elapsed
 
 
 def test_oversized_input_is_refused_not_parsed(signed, pki):
