@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 import threading
 
-from django.db import connections
-from django_tasks_db.management.commands.db_worker import Worker
 from playwright.sync_api import Page, expect
 
+from vanthu.core.tests.worker import run_queued_tasks
 from vanthu.organizations.tests.factories import DEFAULT_PASSWORD
 
 
@@ -19,21 +18,9 @@ def run_worker() -> None:
 
     def work() -> None:
         try:
-            # The worker loop of `vanthu worker` (db_worker), without its signal handlers.
-            Worker(
-                queue_names=["*"],
-                interval=0,
-                batch=True,
-                backend_name="default",
-                startup_delay=False,
-                max_tasks=None,
-                worker_id="browser-test",
-                excluded_queue_names=[],
-            ).run()
+            run_queued_tasks("browser-test")
         except BaseException as exc:  # reported in the test's thread
             failures.append(exc)
-        finally:
-            connections.close_all()
 
     thread = threading.Thread(target=work)
     thread.start()

@@ -243,28 +243,16 @@ def update_send(
                     x.FileContent(upload.name, upload.content_type, index == 0, upload.content)
                 )
             for old in deliveries:
-                delivery = _delivery_add(document, old.recipient, old, BusinessType.UPDATE, change)
-                if delivery.route == Route.LOCAL:
-                    new = x.deliver_here(
-                        delivery,
-                        envelope=updated,
-                        contents=contents,
-                        at=now,
-                        state=ReceptionState.UPDATE,
-                    )
-                    target = _open_reception(old)
-                    assert target is not None
-                    x.change_request_add(target, BusinessType.UPDATE, text, now, replacement=new)
-                else:
-                    from vanthu.exchange.outbound import send_enqueue
-
-                    send_enqueue("delivery", delivery.pk)
-                x.status_record(
-                    delivery=delivery,
-                    code=StatusCode.TAKE_BACK_REQUESTED,
+                _change_deliver(
+                    actor,
+                    change,
+                    document,
+                    old,
+                    old.recipient,
+                    envelope=updated,
+                    contents=contents,
                     at=now,
                     description=f"Cập nhật: {text}",
-                    staff=actor.name,
                 )
             _journal(
                 actor,
@@ -277,6 +265,50 @@ def update_send(
         stored_files_remove(saved)
         raise
     return change
+
+
+def _change_deliver(
+    actor: Actor,
+    change: OutgoingChange,
+    document: OutgoingDocument,
+    old: Delivery,
+    agency: Agency | None,
+    *,
+    envelope: Envelope,
+    contents: Sequence[x.FileContent],
+    at: datetime,
+    description: str,
+) -> Delivery:
+    """Send an update (type 2) or a replacing document (type 3) where `old` went: here, the
+    new version and the sender's request on the reception still open; to a partner, a packet
+    queued. Recorded as a take-back requested on the new delivery (of `document`: the one
+    updated, or the one replacing it)."""
+    update = change.business_type == ChangeKind.UPDATE
+    kind = BusinessType.UPDATE if update else BusinessType.REPLACE
+    delivery = _delivery_add(document, agency, old, kind, change)
+    if delivery.route == Route.LOCAL:
+        new = x.deliver_here(
+            delivery,
+            envelope=envelope,
+            contents=contents,
+            at=at,
+            state=ReceptionState.UPDATE if update else ReceptionState.AWAITING,
+        )
+        target = _open_reception(old)
+        if target is not None:
+            x.change_request_add(target, kind, change.reason, at, replacement=new)
+    else:
+        from vanthu.exchange.outbound import send_enqueue
+
+        send_enqueue("delivery", delivery.pk)
+    x.status_record(
+        delivery=delivery,
+        code=StatusCode.TAKE_BACK_REQUESTED,
+        at=at,
+        description=description,
+        staff=actor.name,
+    )
+    return delivery
 
 
 def _delivery_add(
@@ -424,25 +456,16 @@ def replacement_deliveries_create(
     }
     deliveries = []
     for identifier, old in old_deliveries.items():
-        agency = recipients.get(identifier, old.recipient)
-        delivery = _delivery_add(document, agency, old, BusinessType.REPLACE, change)
-        if delivery.route == Route.LOCAL:
-            new = x.deliver_here(delivery, envelope=envelope, contents=contents, at=now)
-            target = _open_reception(old)
-            if target is not None:
-                x.change_request_add(
-                    target, BusinessType.REPLACE, change.reason, now, replacement=new
-                )
-        else:
-            from vanthu.exchange.outbound import send_enqueue
-
-            send_enqueue("delivery", delivery.pk)
-        x.status_record(
-            delivery=delivery,
-            code=StatusCode.TAKE_BACK_REQUESTED,
+        delivery = _change_deliver(
+            actor,
+            change,
+            document,
+            old,
+            recipients.get(identifier, old.recipient),
+            envelope=envelope,
+            contents=contents,
             at=now,
             description=f"Thay thế văn bản {change.outgoing.number_notation}: {change.reason}",
-            staff=actor.name,
         )
         deliveries.append(delivery)
     for identifier, agency in recipients.items():

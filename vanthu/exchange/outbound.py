@@ -551,59 +551,56 @@ def due_send(*, now: datetime | None = None, limit: int = 500) -> dict[str, int]
     return counts
 
 
-def delivery_retry(*, actor: Actor, delivery_id: int) -> Delivery:
-    """Send a failed delivery again ("Gửi lại"): the sender's clerk, attempts start over."""
+def _retry[R: (Delivery, OutboxMessage)](
+    actor: Actor, model: type[R], kind: RowKind, row_id: int, *, missing: str, what: str
+) -> R:
+    """Put a failed row back to pending ("Gửi lại"): its agency's clerk, attempts start over."""
     with transaction.atomic():
-        delivery = Delivery.objects.select_for_update().filter(pk=delivery_id).first()
-        if delivery is None or not can_view_documents(actor, delivery.agency_id):
-            raise NotFound("Không tìm thấy lượt gửi văn bản.")
+        row = model.objects.select_for_update().filter(pk=row_id).first()
+        if row is None or not can_view_documents(actor, row.agency_id):
+            raise NotFound(missing)
         if (
             actor.person_id is None
-            or actor.agency_id != delivery.agency_id
-            or not can_register(actor, delivery.agency_id)
+            or actor.agency_id != row.agency_id
+            or not can_register(actor, row.agency_id)
         ):
-            raise PermissionDenied("Chỉ văn thư của cơ quan gửi được gửi lại văn bản.")
-        if delivery.state != DeliveryState.FAILED:
-            raise InvalidTransition("Chỉ gửi lại văn bản đã gửi không thành công.")
-        delivery.state = DeliveryState.PENDING
-        delivery.attempts = 0
-        delivery.next_attempt_at = None
-        delivery.save()
+            raise PermissionDenied(f"Chỉ văn thư của cơ quan gửi được gửi lại {what}.")
+        if row.state != DeliveryState.FAILED:
+            raise InvalidTransition(f"Chỉ gửi lại {what} đã gửi không thành công.")
+        row.state = DeliveryState.PENDING
+        row.attempts = 0
+        row.next_attempt_at = None
+        row.save()
         journal_record(
             actor=actor,
-            action="exchange.delivery.retry",
-            instance=delivery,
-            agency_id=delivery.agency_id,
-            after=snapshot(delivery),
+            action=f"exchange.{kind}.retry",
+            instance=row,
+            agency_id=row.agency_id,
+            after=snapshot(row),
         )
-        send_enqueue("delivery", delivery.pk)
-    return delivery
+        send_enqueue(kind, row.pk)
+    return row
+
+
+def delivery_retry(*, actor: Actor, delivery_id: int) -> Delivery:
+    """Send a failed delivery again ("Gửi lại"): the sender's clerk, attempts start over."""
+    return _retry(
+        actor,
+        Delivery,
+        "delivery",
+        delivery_id,
+        missing="Không tìm thấy lượt gửi văn bản.",
+        what="văn bản",
+    )
 
 
 def outbox_retry(*, actor: Actor, message_id: int) -> OutboxMessage:
     """Send a failed status report or take-back again ("Gửi lại"): its agency's clerk."""
-    with transaction.atomic():
-        message = OutboxMessage.objects.select_for_update().filter(pk=message_id).first()
-        if message is None or not can_view_documents(actor, message.agency_id):
-            raise NotFound("Không tìm thấy gói tin chờ gửi.")
-        if (
-            actor.person_id is None
-            or actor.agency_id != message.agency_id
-            or not can_register(actor, message.agency_id)
-        ):
-            raise PermissionDenied("Chỉ văn thư của cơ quan gửi được gửi lại gói tin.")
-        if message.state != DeliveryState.FAILED:
-            raise InvalidTransition("Chỉ gửi lại gói tin đã gửi không thành công.")
-        message.state = DeliveryState.PENDING
-        message.attempts = 0
-        message.next_attempt_at = None
-        message.save()
-        journal_record(
-            actor=actor,
-            action="exchange.outbox.retry",
-            instance=message,
-            agency_id=message.agency_id,
-            after=snapshot(message),
-        )
-        send_enqueue("outbox", message.pk)
-    return message
+    return _retry(
+        actor,
+        OutboxMessage,
+        "outbox",
+        message_id,
+        missing="Không tìm thấy gói tin chờ gửi.",
+        what="gói tin",
+    )

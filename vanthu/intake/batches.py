@@ -29,6 +29,7 @@ from vanthu.intake.models import (
     ScanPage,
     ScanSource,
 )
+from vanthu.intake.services import work_claim
 from vanthu.registry.files import IMAGE_EXTENSIONS, scan_to_pdf, upload_inspect
 from vanthu.registry.permissions import can_register
 
@@ -174,13 +175,9 @@ def scan_batch_create(*, actor: Actor, agency_id: int, files: list[tuple[str, by
 
 def scan_batch_analyse(*, batch_id: int) -> str:
     """Render, measure and thumbnail every page, then propose the split; idempotent."""
-    with transaction.atomic():
-        batch = ScanBatch.objects.select_for_update().filter(pk=batch_id).first()
-        if batch is None or batch.state not in (BatchState.PENDING, BatchState.RUNNING):
-            return "skipped"
-        batch.state = BatchState.RUNNING
-        batch.pages_done = 0
-        batch.save(update_fields=["state", "pages_done", "updated_at"])
+    batch = work_claim(ScanBatch, batch_id)
+    if batch is None:
+        return "skipped"
     rows = ScanBatch.objects.filter(pk=batch_id)
     facts: list[split.PageFacts] = []
     pages: list[ScanPage] = []

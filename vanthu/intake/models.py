@@ -20,6 +20,13 @@ class IntakeState(models.TextChoices):
     REGISTERED = "registered", "Đã vào sổ"
 
 
+def pages_percent(done: int, total: int | None) -> int:
+    """Return the share of the pages done, 0 to 100 (0 while their number is not known)."""
+    if not total:
+        return 0
+    return min(100, round(100 * done / total))
+
+
 def intake_upload_to(instance: IntakeItem, filename: str) -> str:
     """Store intake files per agency, under a name that never comes from the upload."""
     return f"intake/{instance.agency_id}/{instance.sha256[:2]}/{instance.sha256}.bin"
@@ -81,9 +88,7 @@ class IntakeItem(AgencyOwnedModel):
         """Return the share of pages read, 0 to 100 (100 once ready)."""
         if self.state in (IntakeState.READY, IntakeState.REGISTERED):
             return 100
-        if not self.pages_total:
-            return 0
-        return min(100, round(100 * self.pages_done / self.pages_total))
+        return pages_percent(self.pages_done, self.pages_total)
 
 
 class BatchState(models.TextChoices):
@@ -138,9 +143,7 @@ class ScanBatch(AgencyOwnedModel):
         """Return the share of pages analysed, 0 to 100."""
         if self.state in (BatchState.READY, BatchState.DONE):
             return 100
-        if not self.pages_total:
-            return 0
-        return min(100, round(100 * self.pages_done / self.pages_total))
+        return pages_percent(self.pages_done, self.pages_total)
 
 
 class ScanSource(models.Model):

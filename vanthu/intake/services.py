@@ -19,7 +19,7 @@ from vanthu.core.actor import Actor
 from vanthu.core.errors import InvalidTransition, PermissionDenied
 from vanthu.core.journal import journal_record
 from vanthu.core.text import fold
-from vanthu.intake.models import IntakeItem, IntakeState
+from vanthu.intake.models import BatchState, IntakeItem, IntakeState, ScanBatch
 from vanthu.intake.selectors import intake_item_get
 from vanthu.intake.suggest import suggest
 from vanthu.organizations.models import Agency
@@ -70,18 +70,28 @@ def intake_item_create(
     return item
 
 
+def work_claim[M: (IntakeItem, ScanBatch)](model: type[M], pk: int) -> M | None:
+    """Mark a pending (or interrupted) item or batch running, its pages done back to 0, and
+    return it; None when it is gone or no longer waits for its background work."""
+    with transaction.atomic():
+        states = BatchState if model is ScanBatch else IntakeState
+        row = model.objects.select_for_update().filter(pk=pk).first()
+        if row is None or row.state not in (states.PENDING, states.RUNNING):
+            return None
+        row.state = states.RUNNING
+        row.pages_done = 0
+        row.save(update_fields=["state", "pages_done", "updated_at"])
+    return row
+
+
 def intake_item_process(*, item_id: int) -> str:
     """Read the item's text (OCR when needed) and store the suggested metadata; idempotent."""
     from vanthu.texts.extract import ExtractError, extract_text
     from vanthu.texts.ocr import OcrError, ocr_pdf
 
-    with transaction.atomic():
-        item = IntakeItem.objects.select_for_update().filter(pk=item_id).first()
-        if item is None or item.state not in (IntakeState.PENDING, IntakeState.RUNNING):
-            return "skipped"
-        item.state = IntakeState.RUNNING
-        item.pages_done = 0
-        item.save(update_fields=["state", "pages_done", "updated_at"])
+    item = work_claim(IntakeItem, item_id)
+    if item is None:
+        return "skipped"
     rows = IntakeItem.objects.filter(pk=item_id)
     try:
         with item.file.open("rb") as handle:

@@ -15,12 +15,11 @@ from django.urls import reverse
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from vanthu.core.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
+from vanthu.core.errors import InvalidTransition, NotFound, ValidationFailed
 from vanthu.intake import selectors, services
 from vanthu.intake.forms import IntakeUploadForm, mark_suggested, prefilled_initial
 from vanthu.intake.models import IntakeItem, IntakeState
-from vanthu.organizations.models import Agency
-from vanthu.registry.forms import IncomingForm, add_service_errors
+from vanthu.registry.forms import IncomingForm
 from vanthu.registry.models import IncomingDocument
 from vanthu.registry.views.common import (
     acting_agency,
@@ -33,10 +32,10 @@ from vanthu.registry.views.common import (
     staff_view,
 )
 from vanthu.registry.views.incoming import (
-    _FIELD_MAP,
     _directory_agency,
-    _duplicates,
     _incoming_data,
+    register_submitted,
+    sender_chosen,
 )
 
 TAB = "nhap-tep"
@@ -128,36 +127,20 @@ def intake_register(request: HttpRequest, item_id: int) -> HttpResponse:
     form.fields["uploads"].required = False
     mark_suggested(form, marks)
     duplicates: list[IncomingDocument] = []
-    sender: Agency | None = None
-    if post is not None and form.is_valid() and form.cleaned_data["sender_agency"]:
-        sender = _directory_agency(actor, form.cleaned_data["sender_agency"])
-        if sender is None:
-            form.add_error("sender_name", "Không tìm thấy cơ quan gửi trong danh mục.")
+    sender = sender_chosen(actor, form)
     if post is not None and form.is_valid():
-        try:
-            document = services.intake_item_register(
+        answer, duplicates = register_submitted(
+            request,
+            form,
+            lambda: services.intake_item_register(
                 actor=actor,
                 item_id=item.pk,
                 data=_incoming_data(form, sender),
                 confirm_duplicate=form.cleaned_data["confirm_duplicate"],
-            )
-        except Conflict as exc:
-            if str(exc.code) == "duplicate" or "duplicates" in exc.fields:
-                duplicates = _duplicates(exc)
-                form.add_error(None, exc.message)
-            else:
-                add_service_errors(form, exc)
-        except InvalidTransition as exc:
-            form.add_error(None, exc.message)
-        except (ValidationFailed, NotFound) as exc:
-            add_service_errors(form, exc, field_map=_FIELD_MAP)
-        else:
-            messages.success(
-                request,
-                f"Đã vào sổ văn bản đến số {document.arrival_number}/{document.year} "
-                f"({document.register.name}).",
-            )
-            return redirect("registry:incoming_detail", document_id=document.pk)
+            ),
+        )
+        if answer is not None:
+            return answer
     sender_id = form.data.get("sender_agency") if post is not None else initial.get("sender_agency")
     if sender is None and sender_id and str(sender_id).isdigit():
         sender = _directory_agency(actor, int(sender_id))

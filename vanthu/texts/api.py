@@ -25,46 +25,6 @@ from vanthu.texts.serializers import FileTextSerializer, file_text_data
 DETAIL_ERRORS = error_responses(401, 403, 404)
 FILE_NOT_FOUND = "Không tìm thấy tệp."
 
-
-class _FileTextViewSet(RegistryViewSet):
-    """The extracted text of a document's file, its searchable copy, and a new extraction."""
-
-    kind = "incoming"
-
-    def _file(self, pk: int, file_id: int) -> DocumentFile:
-        stored = selectors.file_get(actor=self.actor, file_id=file_id)
-        owner = stored.incoming_id if self.kind == "incoming" else stored.outgoing_id
-        if owner != pk:
-            raise NotFound(FILE_NOT_FOUND)
-        return stored
-
-    def retrieve(self, request: Request, pk: int, file_id: int) -> Response:
-        stored = self._file(pk, file_id)
-        row = selectors.file_text_get(actor=self.actor, file_id=stored.pk)
-        return Response(FileTextSerializer(file_text_data(stored, row)).data)
-
-    def extract(self, request: Request, pk: int, file_id: int) -> Response:
-        stored = self._file(pk, file_id)
-        row = services.file_text_rerun(actor=self.actor, file_id=stored.pk)
-        return Response(
-            FileTextSerializer(file_text_data(stored, row)).data, status=status.HTTP_202_ACCEPTED
-        )
-
-    def searchable(self, request: Request, pk: int, file_id: int) -> FileResponse:
-        stored = self._file(pk, file_id)
-        row = selectors.file_text_get(actor=self.actor, file_id=stored.pk)
-        if row is None or not row.searchable:
-            raise NotFound("Tệp không có bản PDF tìm kiếm được.")
-        try:
-            handle = row.searchable.open("rb")
-        except FileNotFoundError:
-            raise NotFound("Tệp không có bản PDF tìm kiếm được.") from None
-        stem = stored.original_name.rsplit(".", 1)[0]
-        return download_response(
-            handle, filename=f"{stem} (bản tìm kiếm được).pdf", content_type="application/pdf"
-        )
-
-
 RETRIEVE = extend_schema(
     summary="Read the extracted text of a file and the state of its extraction",
     description="The text (NFC) of a stored file: its PDF text layer, DOCX, ODT or plain text, "
@@ -94,35 +54,53 @@ SEARCHABLE = extend_schema(
 )
 
 
-@extend_schema(tags=["Incoming documents"])
-class IncomingFileTextViewSet(_FileTextViewSet):
+class _FileTextViewSet(RegistryViewSet):
+    """The extracted text of a document's file, its searchable copy, and a new extraction."""
+
     kind = "incoming"
+
+    def _file(self, pk: int, file_id: int) -> DocumentFile:
+        stored = selectors.file_get(actor=self.actor, file_id=file_id)
+        owner = stored.incoming_id if self.kind == "incoming" else stored.outgoing_id
+        if owner != pk:
+            raise NotFound(FILE_NOT_FOUND)
+        return stored
 
     @RETRIEVE
     def retrieve(self, request: Request, pk: int, file_id: int) -> Response:
-        return super().retrieve(request, pk, file_id)
+        stored = self._file(pk, file_id)
+        row = selectors.file_text_get(actor=self.actor, file_id=stored.pk)
+        return Response(FileTextSerializer(file_text_data(stored, row)).data)
 
     @EXTRACT
     def extract(self, request: Request, pk: int, file_id: int) -> Response:
-        return super().extract(request, pk, file_id)
+        stored = self._file(pk, file_id)
+        row = services.file_text_rerun(actor=self.actor, file_id=stored.pk)
+        return Response(
+            FileTextSerializer(file_text_data(stored, row)).data, status=status.HTTP_202_ACCEPTED
+        )
 
     @SEARCHABLE
     def searchable(self, request: Request, pk: int, file_id: int) -> FileResponse:
-        return super().searchable(request, pk, file_id)
+        stored = self._file(pk, file_id)
+        row = selectors.file_text_get(actor=self.actor, file_id=stored.pk)
+        if row is None or not row.searchable:
+            raise NotFound("Tệp không có bản PDF tìm kiếm được.")
+        try:
+            handle = row.searchable.open("rb")
+        except FileNotFoundError:
+            raise NotFound("Tệp không có bản PDF tìm kiếm được.") from None
+        stem = stored.original_name.rsplit(".", 1)[0]
+        return download_response(
+            handle, filename=f"{stem} (bản tìm kiếm được).pdf", content_type="application/pdf"
+        )
+
+
+@extend_schema(tags=["Incoming documents"])
+class IncomingFileTextViewSet(_FileTextViewSet):
+    kind = "incoming"
 
 
 @extend_schema(tags=["Outgoing documents"])
 class OutgoingFileTextViewSet(_FileTextViewSet):
     kind = "outgoing"
-
-    @RETRIEVE
-    def retrieve(self, request: Request, pk: int, file_id: int) -> Response:
-        return super().retrieve(request, pk, file_id)
-
-    @EXTRACT
-    def extract(self, request: Request, pk: int, file_id: int) -> Response:
-        return super().extract(request, pk, file_id)
-
-    @SEARCHABLE
-    def searchable(self, request: Request, pk: int, file_id: int) -> FileResponse:
-        return super().searchable(request, pk, file_id)

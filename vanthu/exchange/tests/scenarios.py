@@ -7,8 +7,11 @@ import uuid
 from typing import Any
 
 from pypdf import PdfWriter
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
-from vanthu.exchange.models import Reception
+from vanthu.exchange.models import Partner, Reception
+from vanthu.organizations.tests.factories import AgencyFactory
 from vanthu.registry.models import DocumentType, OutgoingDocument
 from vanthu.registry.outgoing import (
     OutgoingData,
@@ -20,6 +23,29 @@ from vanthu.registry.outgoing import (
 )
 
 SUMMARY = "V/v đề nghị cung cấp số liệu chuyển đổi số"
+PARTNER_AGENCY = "000.00.00.G22"
+SECRET = "s3cret-" + "x" * 40
+
+
+def api_client(person: Any) -> APIClient:
+    """An API client authenticated with `person`'s token."""
+    client = APIClient()
+    token, _ = Token.objects.get_or_create(user=person)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+def partner_create() -> Partner:
+    """The partner system the single-instance tests play (key vpcp-khanhhoa), serving
+    PARTNER_AGENCY, an agency not hosted here; the `partner` fixture of conftest.py."""
+    AgencyFactory(identifier=PARTNER_AGENCY, name="Văn phòng Chính phủ", is_hosted=False)
+    return Partner.objects.create(
+        name="Hệ thống VPCP",
+        base_url="http://127.0.0.1:9",
+        agency_identifiers=PARTNER_AGENCY,
+        key_id="vpcp-khanhhoa",
+        secret=SECRET,
+    )
 
 
 def pdf_bytes(pages: int = 1) -> bytes:

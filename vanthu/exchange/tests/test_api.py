@@ -4,17 +4,14 @@ take-back decisions and the sender's view of its deliveries."""
 from __future__ import annotations
 
 import hashlib
-from typing import Any
 
 import pytest
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from vanthu.core.models import JournalEntry
 from vanthu.exchange import services as x
 from vanthu.exchange.choices import ReceptionState, StatusCode
 from vanthu.exchange.models import ChangeRequest, Delivery, Reception
-from vanthu.exchange.tests.scenarios import issue, pdf_bytes, reception_of, revoke
+from vanthu.exchange.tests.scenarios import api_client, issue, pdf_bytes, reception_of, revoke
 from vanthu.registry import incoming
 from vanthu.registry.choices import IntakeChannel
 from vanthu.registry.models import IncomingDocument
@@ -24,20 +21,13 @@ pytestmark = pytest.mark.django_db
 API = "/api/v1"
 
 
-def _client(person: Any) -> APIClient:
-    client = APIClient()
-    token, _ = Token.objects.get_or_create(user=person)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
-
-
 def test_the_queue_lists_awaiting_first_and_filters_by_state(cast):
     # given one received and two awaiting documents for B
     received = reception_of(issue(cast, summary="V/v đã nhận"))
     x.reception_receive(actor=cast.actor(cast.outsider), reception_id=received.pk)
     urgent = reception_of(issue(cast, summary="V/v khẩn", urgency="urgent"))
     latest = reception_of(issue(cast, summary="V/v mới nhất"))
-    api = _client(cast.outsider)
+    api = api_client(cast.outsider)
     # when B's clerk lists the queue
     body = api.get(f"{API}/receptions/").json()
     # then awaiting ones come first, newest first, with the sender's metadata
@@ -64,7 +54,7 @@ def test_the_queue_lists_awaiting_first_and_filters_by_state(cast):
 def test_a_reception_comes_with_its_files_and_prefilled_fields(cast):
     document = issue(cast)
     reception = reception_of(document)
-    body = _client(cast.outsider).get(f"{API}/receptions/{reception.pk}/").json()
+    body = api_client(cast.outsider).get(f"{API}/receptions/{reception.pk}/").json()
     (stored,) = body["files"]
     assert stored["is_main"]
     assert stored["signature_status"] == ""
@@ -81,7 +71,7 @@ def test_a_file_s_content_is_the_bytes_that_arrived(cast):
     content = pdf_bytes(3)
     reception = reception_of(issue(cast, files=[("cong-van.pdf", content)]))
     stored = reception.files.get()
-    api = _client(cast.outsider)
+    api = api_client(cast.outsider)
     response = api.get(f"{API}/receptions/{reception.pk}/files/{stored.pk}/content/")
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == content
@@ -94,7 +84,7 @@ def test_a_file_s_content_is_the_bytes_that_arrived(cast):
 
 def test_receive_with_corrections_registers_and_reports_03(cast):
     reception = reception_of(issue(cast))
-    api = _client(cast.outsider)
+    api = api_client(cast.outsider)
     response = api.post(
         f"{API}/receptions/{reception.pk}/receive/",
         {"summary": "V/v cung cấp số liệu (sửa)", "page_count": 3},
@@ -116,13 +106,13 @@ def test_receive_with_corrections_registers_and_reports_03(cast):
 
 def test_receive_reports_invalid_corrections_under_the_api_s_names(cast):
     reception = reception_of(issue(cast))
-    response = _client(cast.outsider).post(
+    response = api_client(cast.outsider).post(
         f"{API}/receptions/{reception.pk}/receive/", {"document_type": 999999}, format="json"
     )
     assert response.status_code == 400
     assert "document_type" in response.json()["error"]["fields"]
     # the sender hosted here is the agency the document came from: not the caller's to rename
-    response = _client(cast.outsider).post(
+    response = api_client(cast.outsider).post(
         f"{API}/receptions/{reception.pk}/receive/", {"sender_name": "Ai đó"}, format="json"
     )
     assert response.status_code == 400
@@ -138,7 +128,7 @@ def test_a_possible_duplicate_is_409_until_confirmed(cast):
         files=[("thu.pdf", pdf_bytes())],
         channel=IntakeChannel.ELECTRONIC,
     )
-    api = _client(cast.outsider)
+    api = api_client(cast.outsider)
     url = f"{API}/receptions/{reception.pk}/receive/"
     response = api.post(url, {}, format="json")
     assert response.status_code == 409
@@ -152,7 +142,7 @@ def test_a_possible_duplicate_is_409_until_confirmed(cast):
 
 def test_return_needs_a_reason(cast):
     reception = reception_of(issue(cast))
-    api = _client(cast.outsider)
+    api = api_client(cast.outsider)
     url = f"{API}/receptions/{reception.pk}/return/"
     response = api.post(url, {"reason": " "}, format="json")
     assert response.status_code == 400
@@ -168,7 +158,7 @@ def test_a_take_back_is_decided_through_the_api(cast):
     reception = reception_of(document)
     revoke(cast, document)
     change = ChangeRequest.objects.get()
-    api = _client(cast.outsider)
+    api = api_client(cast.outsider)
     detail = api.get(f"{API}/receptions/{reception.pk}/").json()
     assert detail["has_pending_request"] is True
     assert [c["id"] for c in detail["change_requests"]] == [change.pk]
@@ -192,7 +182,7 @@ def test_the_sender_lists_each_recipient_s_status_and_history(cast):
         reception_id=reception_of(document).pk,
         reason="Không thuộc thẩm quyền.",
     )
-    body = _client(cast.clerk).get(f"{API}/outgoing-documents/{document.pk}/deliveries/").json()
+    body = api_client(cast.clerk).get(f"{API}/outgoing-documents/{document.pk}/deliveries/").json()
     (delivery,) = body["results"]
     assert delivery["recipient"] == cast.agency_b.pk
     assert (delivery["route"], delivery["state"]) == ("local", "delivered")
@@ -200,5 +190,5 @@ def test_the_sender_lists_each_recipient_s_status_and_history(cast):
     assert delivery["status_description"] == "Không thuộc thẩm quyền."
     assert [e["code"] for e in delivery["events"]] == ["01", "02"]
     # the recipient cannot read the sender's document
-    response = _client(cast.outsider).get(f"{API}/outgoing-documents/{document.pk}/deliveries/")
+    response = api_client(cast.outsider).get(f"{API}/outgoing-documents/{document.pk}/deliveries/")
     assert response.status_code == 404

@@ -20,15 +20,13 @@ from vanthu.exchange.packets import (
     document_packet_build,
     status_packet_build,
 )
-from vanthu.exchange.tests.scenarios import pdf_bytes
+from vanthu.exchange.tests.scenarios import PARTNER_AGENCY, pdf_bytes
 from vanthu.exchange.tests.test_packets import AT, ENVELOPE
 from vanthu.exchange.tests.test_transport import (
-    PARTNER_AGENCY,
     FakeTransport,
     _envelope,
     _issue_to_partner,
     _post,
-    partner,  # noqa: F401 (fixture)
 )
 
 OLD_ID = "000.00.12.H34,2026/03/01,120/STTTT-VP"
@@ -80,7 +78,7 @@ def _packet(cast, business_type: int, *, summary: str = "", replaces: str = "", 
     return edxml.write_packet(packet)
 
 
-def test_an_update_from_a_partner_asks_the_clerk_and_the_answer_goes_back(cast, partner):  # noqa: F811
+def test_an_update_from_a_partner_asks_the_clerk_and_the_answer_goes_back(cast, partner):
     assert _post(_packet(cast, 0), str(uuid.uuid4())).status_code == 200
     reception = Reception.objects.get()
     response = _post(_packet(cast, 2, summary="V/v triển khai (đính chính)"), str(uuid.uuid4()))
@@ -99,7 +97,7 @@ def test_an_update_from_a_partner_asks_the_clerk_and_the_answer_goes_back(cast, 
 
 def test_an_update_of_a_document_never_received_is_refused_and_changes_nothing(
     cast,
-    partner,  # noqa: F811
+    partner,
 ):
     response = _post(_packet(cast, 2, summary="Khác"), str(uuid.uuid4()))
     assert response.status_code == 404
@@ -107,7 +105,7 @@ def test_an_update_of_a_document_never_received_is_refused_and_changes_nothing(
     assert not Reception.objects.exists()
 
 
-def test_a_replacement_from_a_partner_arrives_as_a_document_with_a_request(cast, partner):  # noqa: F811
+def test_a_replacement_from_a_partner_arrives_as_a_document_with_a_request(cast, partner):
     assert _post(_packet(cast, 0), str(uuid.uuid4())).status_code == 200
     old = Reception.objects.get()
     response = _post(_packet(cast, 3, replaces=old.document_id), str(uuid.uuid4()))
@@ -128,7 +126,7 @@ def test_a_replacement_from_a_partner_arrives_as_a_document_with_a_request(cast,
 
 def test_an_update_to_a_partner_travels_as_type_2_and_its_answer_finds_it(
     cast,
-    partner,  # noqa: F811
+    partner,
     monkeypatch,
 ):
     fake = FakeTransport()

@@ -13,41 +13,25 @@ import uuid
 
 import pytest
 from django_tasks_db.models import DBTaskResult
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from vanthu.core.errors import InvalidTransition, NotFound, PermissionDenied
 from vanthu.core.models import JournalEntry
 from vanthu.exchange import outbound
 from vanthu.exchange.choices import DeliveryState, OutboxKind, StatusCode
-from vanthu.exchange.models import Delivery, OutboxMessage, Packet, Partner, Reception
+from vanthu.exchange.models import Delivery, OutboxMessage, Packet, Reception
 from vanthu.exchange.outbound import SendError, outbox_retry, send_run
+from vanthu.exchange.tests.scenarios import api_client
 from vanthu.exchange.tests.test_transport import (
-    PARTNER_AGENCY,
-    SECRET,
     FakeTransport,
     _document,
     _issue_to_partner,
     _post,
 )
-from vanthu.organizations.tests.factories import AgencyFactory
 from vanthu.registry.outgoing import outgoing_document_revoke
 
 pytestmark = pytest.mark.django_db
 
 FAILED_PAGE = "/lien-thong/gui-loi/"
-
-
-@pytest.fixture
-def partner(cast):
-    AgencyFactory(identifier=PARTNER_AGENCY, name="Văn phòng Chính phủ", is_hosted=False)
-    return Partner.objects.create(
-        name="Hệ thống VPCP",
-        base_url="http://127.0.0.1:9",
-        agency_identifiers=PARTNER_AGENCY,
-        key_id="vpcp-khanhhoa",
-        secret=SECRET,
-    )
 
 
 @pytest.fixture
@@ -66,13 +50,6 @@ def _failed_report(cast) -> OutboxMessage:
     message.refresh_from_db()
     assert message.state == DeliveryState.FAILED
     return message
-
-
-def _api(person) -> APIClient:
-    client = APIClient()
-    token, _ = Token.objects.get_or_create(user=person)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
 
 
 def _tasks(message: OutboxMessage) -> int:
@@ -172,7 +149,7 @@ def test_the_api_lists_failed_sendings_and_sends_a_report_again(cast, partner, u
     document = _issue_to_partner(cast)
     delivery = Delivery.objects.get(outgoing=document)
     assert send_run("delivery", delivery.pk) == "failed"
-    clerk = _api(cast.clerk)
+    clerk = api_client(cast.clerk)
     failed = clerk.get("/api/v1/outbox-messages/", {"state": "failed"}).json()["results"]
     assert [(m["id"], m["kind"], m["code"], m["attempts"]) for m in failed] == [
         (message.pk, "status", "01", 1)
@@ -182,7 +159,7 @@ def test_the_api_lists_failed_sendings_and_sends_a_report_again(cast, partner, u
     assert [d["id"] for d in deliveries] == [delivery.pk]
     assert clerk.get("/api/v1/outbox-messages/", {"state": "nope"}).status_code == 400
     # another agency's clerk lists nothing of it
-    assert _api(cast.outsider).get("/api/v1/outbox-messages/").json()["results"] == []
+    assert api_client(cast.outsider).get("/api/v1/outbox-messages/").json()["results"] == []
     response = clerk.post(f"/api/v1/outbox-messages/{message.pk}/retry/")
     assert response.status_code == 200, response.content
     assert (response.json()["state"], response.json()["attempts"]) == ("pending", 0)

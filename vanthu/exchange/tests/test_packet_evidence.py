@@ -13,34 +13,18 @@ import time
 import uuid
 
 import pytest
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from vanthu.exchange import edxml
-from vanthu.exchange.models import Packet, Partner, Reception, RefusedPacket
+from vanthu.exchange.models import Packet, Reception, RefusedPacket
 from vanthu.exchange.tests.pki import issue, make_ca
+from vanthu.exchange.tests.scenarios import api_client, reception_of
 from vanthu.exchange.tests.scenarios import issue as issue_locally
-from vanthu.exchange.tests.scenarios import reception_of
-from vanthu.exchange.tests.test_transport import PARTNER_AGENCY, SECRET, _document, _post
-from vanthu.organizations.tests.factories import AgencyFactory
+from vanthu.exchange.tests.test_transport import _document, _post
 
 pytestmark = pytest.mark.django_db
 
 SIGNER = "Văn phòng Chính phủ THỬ NGHIỆM"
 WARNING_ABSENT = "Gói tin không có chữ ký số của hệ thống gửi"
-
-
-@pytest.fixture
-def partner(cast):
-    """The partner system of `test_transport` (key vpcp-khanhhoa), serving PARTNER_AGENCY."""
-    AgencyFactory(identifier=PARTNER_AGENCY, name="Văn phòng Chính phủ", is_hosted=False)
-    return Partner.objects.create(
-        name="Hệ thống VPCP",
-        base_url="http://127.0.0.1:9",
-        agency_identifiers=PARTNER_AGENCY,
-        key_id="vpcp-khanhhoa",
-        secret=SECRET,
-    )
 
 
 @pytest.fixture
@@ -53,13 +37,6 @@ def trusted(monkeypatch):
 
 def _signed(cast, *, ca_name: str = "Vanthu Test CA") -> bytes:
     return edxml.sign_packet(_document(cast), issue(SIGNER, ca_name=ca_name).signer())
-
-
-def _api(cast, person) -> APIClient:
-    client = APIClient()
-    token, _ = Token.objects.get_or_create(user=person)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
 
 
 # --- Refused packets kept as evidence -------------------------------------------------------
@@ -168,7 +145,7 @@ def test_an_altered_signed_packet_is_refused_and_kept(cast, partner, trusted):
 def test_a_validly_signed_packet_is_received_without_warning(cast, partner, trusted, client):
     assert _post(_signed(cast), str(uuid.uuid4())).status_code == 200
     reception = Reception.objects.get()
-    data = _api(cast, cast.clerk).get(f"/api/v1/receptions/{reception.pk}/").json()
+    data = api_client(cast.clerk).get(f"/api/v1/receptions/{reception.pk}/").json()
     assert data["packet_signature"]["status"] == "valid"
     assert data["packet_signature"]["is_warning"] is False
     client.force_login(cast.clerk)
@@ -189,7 +166,7 @@ def test_a_packet_signed_by_an_untrusted_certificate_is_received_with_a_warning(
     assert 'id="chu-ky-goi-tin"' in page
     assert "chưa được tin cậy" in page
     assert SIGNER in page
-    listed = _api(cast, cast.clerk).get("/api/v1/receptions/").json()["results"]
+    listed = api_client(cast.clerk).get("/api/v1/receptions/").json()["results"]
     (item,) = listed
     assert item["packet_signature"]["status"] == "untrusted"
     assert item["packet_signature"]["is_warning"] is True
@@ -203,7 +180,7 @@ def test_an_unsigned_packet_is_received_with_a_warning(cast, partner, trusted, c
     assert "Gói tin không ký số" in client.get("/lien-thong/den/").content.decode()
     page = client.get(f"/lien-thong/den/{reception.pk}/").content.decode()
     assert WARNING_ABSENT in page
-    data = _api(cast, cast.clerk).get(f"/api/v1/receptions/{reception.pk}/").json()
+    data = api_client(cast.clerk).get(f"/api/v1/receptions/{reception.pk}/").json()
     assert (data["packet_signature"]["status"], data["packet_signature"]["is_warning"]) == (
         "absent",
         True,
@@ -216,5 +193,5 @@ def test_a_document_sent_inside_the_system_has_no_packet_and_no_warning(cast, cl
     page = client.get(f"/lien-thong/den/{reception.pk}/").content.decode()
     assert "Gửi trong cùng hệ thống" in page
     assert 'id="chu-ky-goi-tin"' not in page
-    data = _api(cast, cast.outsider).get(f"/api/v1/receptions/{reception.pk}/").json()
+    data = api_client(cast.outsider).get(f"/api/v1/receptions/{reception.pk}/").json()
     assert data["packet_signature"] is None

@@ -25,22 +25,10 @@ from vanthu.exchange.outbound import (
     send_batch_run,
     send_run,
 )
-from vanthu.exchange.tests.test_transport import PARTNER_AGENCY, FakeTransport, _issue_to_partner
-from vanthu.organizations.tests.factories import AgencyFactory
+from vanthu.exchange.tests.scenarios import PARTNER_AGENCY
+from vanthu.exchange.tests.test_transport import FakeTransport, _issue_to_partner
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def partner(cast) -> Partner:
-    AgencyFactory(identifier=PARTNER_AGENCY, name="Văn phòng Chính phủ", is_hosted=False)
-    return Partner.objects.create(
-        name="Hệ thống VPCP",
-        base_url="http://127.0.0.1:9",
-        agency_identifiers=PARTNER_AGENCY,
-        key_id="vpcp-khanhhoa",
-        secret="s3cret-" + "x" * 40,
-    )
 
 
 class FailingFor(FakeTransport):

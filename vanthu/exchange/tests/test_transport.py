@@ -45,8 +45,7 @@ from vanthu.exchange.packets import (
     document_packet_build,
     status_packet_build,
 )
-from vanthu.exchange.tests.scenarios import pdf_bytes
-from vanthu.organizations.tests.factories import AgencyFactory
+from vanthu.exchange.tests.scenarios import PARTNER_AGENCY, SECRET, pdf_bytes
 from vanthu.registry.models import DocumentType
 from vanthu.registry.outgoing import (
     OutgoingData,
@@ -60,20 +59,6 @@ from vanthu.registry.outgoing import (
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/exchange/packets/"
-SECRET = "s3cret-" + "x" * 40
-PARTNER_AGENCY = "000.00.00.G22"
-
-
-@pytest.fixture
-def partner(cast):
-    AgencyFactory(identifier=PARTNER_AGENCY, name="Văn phòng Chính phủ", is_hosted=False)
-    return Partner.objects.create(
-        name="Hệ thống VPCP",
-        base_url="http://127.0.0.1:9",
-        agency_identifiers=PARTNER_AGENCY,
-        key_id="vpcp-khanhhoa",
-        secret=SECRET,
-    )
 
 
 def _envelope(**changes) -> Envelope:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -132,6 +133,44 @@ def _duplicates(error: Conflict) -> list[IncomingDocument]:
     return list(IncomingDocument.objects.filter(pk__in=ids).order_by("-id"))
 
 
+def sender_chosen(actor: Actor, form: IncomingForm) -> Agency | None:
+    """Return the directory agency chosen as sender on a posted, valid form; one that is not in
+    the actor's directory is an error on the form."""
+    if not (form.is_bound and form.is_valid() and form.cleaned_data["sender_agency"]):
+        return None
+    sender = _directory_agency(actor, form.cleaned_data["sender_agency"])
+    if sender is None:
+        form.add_error("sender_name", "Không tìm thấy cơ quan gửi trong danh mục.")
+    return sender
+
+
+def register_submitted(
+    request: HttpRequest, form: IncomingForm, register: Callable[[], IncomingDocument]
+) -> tuple[HttpResponse | None, list[IncomingDocument]]:
+    """Run `register` (the service call for a posted, valid form): the redirect to the document
+    registered, its number announced; or, refused, no answer and the errors put on the form,
+    with the documents it duplicates."""
+    try:
+        document = register()
+    except Conflict as exc:
+        if str(exc.code) == "duplicate" or "duplicates" in exc.fields:
+            form.add_error(None, exc.message)
+            return None, _duplicates(exc)
+        add_service_errors(form, exc)
+    except InvalidTransition as exc:
+        form.add_error(None, exc.message)
+    except (ValidationFailed, NotFound) as exc:
+        add_service_errors(form, exc, field_map=_FIELD_MAP)
+    else:
+        messages.success(
+            request,
+            f"Đã vào sổ văn bản đến số {document.arrival_number}/{document.year} "
+            f"({document.register.name}).",
+        )
+        return redirect("registry:incoming_detail", document_id=document.pk), []
+    return None, []
+
+
 @staff_view
 @require_http_methods(["GET", "POST"])
 def incoming_register(request: HttpRequest) -> HttpResponse:
@@ -152,36 +191,22 @@ def incoming_register(request: HttpRequest) -> HttpResponse:
         scan=channel == IntakeChannel.PAPER_SCAN,
     )
     duplicates: list[IncomingDocument] = []
-    sender: Agency | None = None
-    if post is not None and form.is_valid() and form.cleaned_data["sender_agency"]:
-        sender = _directory_agency(actor, form.cleaned_data["sender_agency"])
-        if sender is None:
-            form.add_error("sender_name", "Không tìm thấy cơ quan gửi trong danh mục.")
+    sender = sender_chosen(actor, form)
     if post is not None and form.is_valid():
         files = read_uploads(form.cleaned_data["uploads"], request.POST.getlist("thu_tu"))
-        try:
-            document = incoming.incoming_document_register(
+        answer, duplicates = register_submitted(
+            request,
+            form,
+            lambda: incoming.incoming_document_register(
                 actor=actor,
                 data=_incoming_data(form, sender),
                 files=files,
                 channel=channel,
                 confirm_duplicate=form.cleaned_data["confirm_duplicate"],
-            )
-        except Conflict as exc:
-            if str(exc.code) == "duplicate" or "duplicates" in exc.fields:
-                duplicates = _duplicates(exc)
-                form.add_error(None, exc.message)
-            else:
-                add_service_errors(form, exc)
-        except (ValidationFailed, NotFound) as exc:
-            add_service_errors(form, exc, field_map=_FIELD_MAP)
-        else:
-            messages.success(
-                request,
-                f"Đã vào sổ văn bản đến số {document.arrival_number}/{document.year} "
-                f"({document.register.name}).",
-            )
-            return redirect("registry:incoming_detail", document_id=document.pk)
+            ),
+        )
+        if answer is not None:
+            return answer
     sender_id = form.data.get("sender_agency") if post is not None else None
     if sender is None and sender_id and str(sender_id).isdigit():
         sender = _directory_agency(actor, int(sender_id))

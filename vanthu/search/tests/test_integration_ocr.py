@@ -16,11 +16,10 @@ import subprocess
 from datetime import date
 
 import pytest
-from django.db import connections
-from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from conftest import require_component
+from vanthu.core.tests.worker import run_queued_tasks
 from vanthu.registry import incoming
 from vanthu.registry.choices import IntakeChannel
 from vanthu.registry.models import DocumentFile
@@ -41,21 +40,6 @@ def _tesseract_has_vie() -> bool:
         return False
     listed = subprocess.run(["tesseract", "--list-langs"], capture_output=True, text=True)
     return "vie" in listed.stdout.split()
-
-
-def _run_worker() -> None:
-    """Run every queued task as `vanthu worker` does (its loop, until the queue is empty)."""
-    Worker(
-        queue_names=["*"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="integration-test",
-        excluded_queue_names=[],
-    ).run()
-    connections.close_all()
 
 
 def test_the_scanned_seed_regulation_is_ocrd_and_found_by_its_agency_only(cast):
@@ -87,7 +71,7 @@ def test_the_scanned_seed_regulation_is_ocrd_and_found_by_its_agency_only(cast):
     actor = cast.actor(cast.clerk)
     assert search_documents(actor=actor, query=QUERY).total == 0
     # And the worker runs the queued tasks: extraction with OCR, then the index
-    _run_worker()
+    run_queued_tasks("integration-test")
     failed = DBTaskResult.objects.exclude(status="SUCCESSFUL")
     assert not failed.exists(), [(r.task_path, r.status, r.traceback) for r in failed]
     # Then the text was read by OCR into a searchable copy; the original is untouched
