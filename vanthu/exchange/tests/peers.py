@@ -4,7 +4,13 @@
 the other one `is_hosted=False` and served by the peer instance as partner. `send SIDE N
 [PAUSE]`: the hosted agency's clerk issues and sends N documents to the other agency, PAUSE
 seconds apart. `receive SIDE`: the clerk receives every awaiting document into the incoming
-register (status 03).
+register (status 03). `update SIDE INDEX SUMMARY`: the clerk sends a correction of the INDEX-th
+document sent (1 = the first): the summary SUMMARY and a new main file. `replace SIDE INDEX...`:
+for each INDEX the clerk issues a new document, marks it as replacing the INDEX-th one and sends
+it. `decide SIDE accept|refuse NOTE [accept|refuse NOTE...]`: the clerk decides the pending
+requests of the sender (take back, update, replacement), in the order of the DocumentId of the
+document they apply to, the first with the first verdict and so on (a refusal with the reason
+NOTE); the last verdict applies to any further one.
 """
 
 from __future__ import annotations
@@ -93,6 +99,80 @@ def _receive(side: str) -> None:
         services.reception_receive(actor=actor, reception_id=reception.pk)
 
 
+def _sent(index: int):  # type: ignore[no-untyped-def]
+    from vanthu.registry.models import OutgoingDocument
+
+    documents = OutgoingDocument.objects.filter(agency__is_hosted=True, sent_at__isnull=False)
+    return documents.order_by("id")[index - 1]
+
+
+def _update(side: str, index: int, summary: str) -> None:
+    from vanthu.exchange.changes import update_send
+    from vanthu.exchange.tests.scenarios import pdf_bytes
+
+    update_send(
+        actor=_clerk_actor(side),
+        document_id=_sent(index).pk,
+        reason="Đính chính trích yếu và tệp văn bản",
+        changes={"summary": summary},
+        files=[("cong-van-dinh-chinh.pdf", pdf_bytes(2))],
+    )
+
+
+def _replace(side: str, *indexes: int) -> None:
+    actor = _clerk_actor(side)
+    for old in [_sent(index) for index in indexes]:
+        _replace_one(actor, old)
+
+
+def _replace_one(actor, old) -> None:  # type: ignore[no-untyped-def]
+    from vanthu.exchange.changes import replacement_mark
+    from vanthu.exchange.tests.scenarios import pdf_bytes
+    from vanthu.organizations.models import Agency, Unit
+    from vanthu.registry.models import DocumentType
+    from vanthu.registry.outgoing import (
+        OutgoingData,
+        RecipientData,
+        outgoing_document_create,
+        outgoing_document_issue,
+        outgoing_document_mark_sent,
+    )
+
+    draft = outgoing_document_create(
+        actor=actor,
+        data=OutgoingData(
+            document_type_id=DocumentType.objects.get(code="cong-van").pk,
+            summary=f"V/v thay thế văn bản {old.number_notation}",
+            drafting_unit_id=Unit.objects.get(agency__is_hosted=True).pk,
+            signer_name="Phạm Minh Giám",
+            signer_position="Giám đốc",
+            page_count=1,
+        ),
+        recipients=[RecipientData(agency_id=Agency.objects.get(is_hosted=False).pk)],
+        files=[("cong-van-thay-the.pdf", pdf_bytes())],
+    )
+    outgoing_document_issue(actor=actor, document_id=draft.pk)
+    replacement_mark(
+        actor=actor, document_id=draft.pk, replaces_id=old.pk, reason="Ban hành văn bản thay thế"
+    )
+    outgoing_document_mark_sent(actor=actor, document_id=draft.pk)
+
+
+def _decide(side: str, *verdicts: str) -> None:
+    from vanthu.exchange import services
+    from vanthu.exchange.choices import ChangeState
+    from vanthu.exchange.models import ChangeRequest
+
+    actor = _clerk_actor(side)
+    pending = ChangeRequest.objects.filter(state=ChangeState.PENDING)
+    pairs = list(zip(verdicts[::2], verdicts[1::2], strict=True))
+    for index, request in enumerate(pending.order_by("reception__document_id", "id")):
+        verdict, note = pairs[min(index, len(pairs) - 1)]
+        services.change_request_decide(
+            actor=actor, request_id=request.pk, accept=verdict == "accept", note=note
+        )
+
+
 def main(argv: list[str]) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vanthu.config.settings")
     import django
@@ -105,6 +185,12 @@ def main(argv: list[str]) -> None:
         _send(side, int(rest[0]) if rest else 1, float(rest[1]) if len(rest) > 1 else 0.0)
     elif command == "receive":
         _receive(side)
+    elif command == "update":
+        _update(side, int(rest[0]), rest[1])
+    elif command == "replace":
+        _replace(side, *(int(index) for index in rest))
+    elif command == "decide":
+        _decide(side, *rest)
     else:
         raise SystemExit(f"unknown command {command}")
 

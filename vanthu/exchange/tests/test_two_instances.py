@@ -151,7 +151,8 @@ def _wait(
     logs = "\n".join(
         f"--- {i.side}\n" + i.log.read_text(errors="replace")[-4000:] for i in instances
     )
-    pytest.fail(f"timed out waiting for {what}\n{logs}")
+    seen = "\n".join(f"{i.side} deliveries: {_deliveries(i)}" for i in instances)
+    pytest.fail(f"timed out waiting for {what}\n{seen}\n{logs}")
 
 
 @pytest.fixture(scope="module")
@@ -296,3 +297,175 @@ def test_the_receiver_killed_during_a_transfer_gets_the_document_once_after_rest
     _wait("the delivery", lambda: _codes(a) == [("delivered", "01")], [a, b])
     assert _receptions(b) == 1
     assert a.query("select attempts from exchange_delivery")[0][0] > attempts
+
+
+def _deliveries(instance: Instance) -> list[tuple[str, str, str]]:
+    """(business type, state, codes reported, sorted) of each delivery of an instance.
+
+    Sorted: a status carries its time in whole seconds, so a "13" and an "01" or a "03" and a
+    "15" of the same second come in either order.
+    """
+    rows = instance.query(
+        "select d.business_type, d.state, group_concat(e.code, ',') from exchange_delivery d "
+        "left join exchange_statusevent e on e.delivery_id = d.id group by d.id order by d.id"
+    )
+    return [
+        (kind, state, ",".join(sorted((codes or "").split(",")))) for kind, state, codes in rows
+    ]
+
+
+def _pending_requests(instance: Instance, business_type: str) -> int:
+    return int(
+        instance.query(
+            "select count(*) from exchange_changerequest where state = 'pending' "
+            "and business_type = ?",
+            business_type,
+        )[0][0]
+    )
+
+
+def _incoming_files(instance: Instance, incoming_id: int) -> list[tuple[str, int]]:
+    return [
+        (sha, int(current))
+        for sha, current in instance.query(
+            "select sha256, is_current from registry_documentfile where incoming_id = ? "
+            "order by id",
+            incoming_id,
+        )
+    ]
+
+
+def test_an_update_and_replacements_of_a_sent_document_are_answered_across_instances(pair):
+    a, b = pair
+    # given A sent two documents to B and B received both into its register
+    _helper([a], "send", "2")
+    _wait("both documents at B", lambda: _receptions(b) == 2, [a, b])
+    _helper([b], "receive")
+    done = ("0", "delivered", "01,03")
+    _wait("03 at A", lambda: _deliveries(a) == [done, done], [a, b])
+    # when A's clerk sends an update of the first (corrected summary and file)
+    corrected = "V/v liên thông văn bản số 1 (đính chính)"
+    _helper([a], "update", "1", corrected)
+    # then B's clerk sees the change request, the update outside the queue (no 01 for it)
+    _wait("the update at B", lambda: _pending_requests(b, "2") == 1, [a, b])
+    ((first, incoming_1, state),) = b.query(
+        "select r.id, r.incoming_id, r.state from exchange_changerequest c "
+        "join exchange_reception r on r.id = c.reception_id where c.business_type = '2'"
+    )
+    assert state == "received"
+    assert b.query("select state from exchange_reception where id > 2") == [("update",)]
+    assert _deliveries(a)[2] == ("2", "delivered", "13")
+    ((old_summary,),) = b.query(
+        "select summary from registry_incomingdocument where id = ?", incoming_1
+    )
+    files_before = _incoming_files(b, incoming_1)
+    assert [current for _, current in files_before] == [1]
+    # when B's clerk accepts it
+    _helper([b], "decide", "accept", "")
+    # then 15 comes back on the update's delivery, the document's own stays as it was
+    _wait("15 at A", lambda: _deliveries(a)[2] == ("2", "delivered", "13,15"), [a, b])
+    assert _deliveries(a)[:2] == [done, done]
+    # and B's registered document has the corrected summary and file, the earlier file kept
+    assert b.query("select summary from registry_incomingdocument where id = ?", incoming_1) == [
+        (corrected,)
+    ]
+    assert old_summary != corrected
+    ((sent_sha,),) = a.query("select sha256 from exchange_outgoingchangefile")
+    assert _incoming_files(b, incoming_1) == [(files_before[0][0], 0), (sent_sha, 1)]
+    assert b.query(
+        "select is_current from exchange_receptionfile where reception_id = ? order by id", first
+    ) == [(0,), (1,)]
+
+    # when A's clerk issues two documents, replacing the first and the second, and sends them
+    _helper([a], "replace", "1", "2")
+    # then B gets each as a document to receive, with a request of type 3 on the old reception
+    _wait("the replacements at B", lambda: _pending_requests(b, "3") == 2, [a, b])
+    requests = b.query(
+        "select c.reception_id, o.incoming_id, c.replacement_id, r.state, "
+        "json_extract(r.metadata, '$.number') from exchange_changerequest c "
+        "join exchange_reception r on r.id = c.replacement_id "
+        "join exchange_reception o on o.id = c.reception_id "
+        "where c.business_type = '3' order by o.document_id"
+    )
+    (
+        (target, _, refused, refused_state, number_3),
+        (second, incoming_2, new, new_state, number_4),
+    ) = requests
+    assert target == first
+    assert (refused_state, new_state) == ("awaiting", "awaiting")
+    assert [int(number_3), int(number_4)] == [
+        n for (n,) in a.query("select number from registry_outgoingdocument where id > 2")
+    ]
+    # when B's clerk refuses the first with a reason and accepts the second
+    reason = "Văn bản cũ đã triển khai, đề nghị giữ nguyên"
+    _helper([b], "decide", "refuse", reason, "accept", "")
+    # then 16 with the reason comes back on the first replacement's delivery, and 03 (the new
+    # document registered) and 15 on the second's
+    _wait(
+        "16 and 15 at A",
+        lambda: (
+            _deliveries(a)[3:]
+            == [("3", "delivered", "01,13,16"), ("3", "delivered", "01,03,13,15")]
+        ),
+        [a, b],
+    )
+    assert a.query("select description from exchange_statusevent where code = '16'") == [(reason,)]
+    # and B's first document stays in use, corrected; the replacement waits in the queue
+    assert b.query("select state from exchange_reception where id = ?", first) == [("received",)]
+    assert b.query("select status from registry_incomingdocument where id = ?", incoming_1) == [
+        ("registered",)
+    ]
+    assert b.query("select state from exchange_reception where id = ?", refused) == [("awaiting",)]
+    # and B's second document is revoked (kept, with a note) and its replacement registered
+    assert b.query("select state from exchange_reception where id = ?", second) == [("replaced",)]
+    ((status, notes),) = b.query(
+        "select status, notes from registry_incomingdocument where id = ?", incoming_2
+    )
+    assert status == "revoked"
+    assert "Được thay thế bởi văn bản" in notes
+    ((new_state, incoming_new),) = b.query(
+        "select state, incoming_id from exchange_reception where id = ?", new
+    )
+    assert new_state == "received"
+    assert b.query("select status from registry_incomingdocument where id = ?", incoming_new) == [
+        ("registered",)
+    ]
+
+    # when every packet is delivered a second time, both ways
+    for sender, receiver in ((a, b), (b, a)):
+        assert set(_repost_every_packet(sender, receiver)) == {200}
+    # then nothing is lost or duplicated (duplicates are refused within the request)
+    assert _deliveries(a) == [
+        done,
+        done,
+        ("2", "delivered", "13,15"),
+        ("3", "delivered", "01,13,16"),
+        ("3", "delivered", "01,03,13,15"),
+    ]
+    assert _receptions(a) == 0
+    # (the first two documents were sent together and arrive in either order)
+    assert sorted(b.query("select state from exchange_reception")) == [
+        ("awaiting",),
+        ("received",),
+        ("received",),
+        ("replaced",),
+        ("update",),
+    ]
+    assert sorted(b.query("select business_type, state from exchange_changerequest")) == [
+        ("2", "accepted"),
+        ("3", "accepted"),
+        ("3", "refused"),
+    ]
+    assert b.query("select count(*) from registry_incomingdocument") == [(3,)]
+    assert sorted(b.query("select code from exchange_outboxmessage")) == [
+        ("01",),
+        ("01",),
+        ("01",),
+        ("01",),
+        ("03",),
+        ("03",),
+        ("03",),
+        ("15",),
+        ("15",),
+        ("16",),
+    ]
