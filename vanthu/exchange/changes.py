@@ -161,10 +161,15 @@ def _update_values(base: Envelope, changes: Mapping[str, Any]) -> dict[str, Any]
     return {k: v for k, v in values.items() if getattr(base, k) != v}
 
 
+# The deliveries that carry a document to a recipient who then holds it: as a new document, or
+# as the replacement of one it held. Updates and revocations carry no document of their own.
+DOCUMENT_DELIVERIES = (BusinessType.NEW, BusinessType.REPLACE)
+
+
 def _sent_deliveries(document: OutgoingDocument) -> list[Delivery]:
     """The recipients that got the document and did not return it (one delivery each)."""
     return list(
-        Delivery.objects.filter(outgoing=document, business_type=BusinessType.NEW)
+        Delivery.objects.filter(outgoing=document, business_type__in=DOCUMENT_DELIVERIES)
         .exclude(status_code=StatusCode.RETURNED)
         .select_related("reception", "recipient")
         .order_by("id")
@@ -346,7 +351,7 @@ def replaceable_documents(
             agency_id=document.agency_id,
             status=OutgoingStatus.ISSUED,
             sent_at__isnull=False,
-            deliveries__business_type=BusinessType.NEW,
+            deliveries__business_type__in=DOCUMENT_DELIVERIES,
         )
         .exclude(pk=document.pk)
         .exclude(

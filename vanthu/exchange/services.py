@@ -368,7 +368,8 @@ def take_back_request(
         raise InvalidTransition("Chỉ yêu cầu lấy lại văn bản đã thu hồi.")
     now = timezone.now()
     requests = []
-    for delivery in Delivery.objects.filter(outgoing=document, business_type=BusinessType.NEW):
+    held = (BusinessType.NEW, BusinessType.REPLACE)  # a replacing document is held too
+    for delivery in Delivery.objects.filter(outgoing=document, business_type__in=held):
         status_record(
             delivery=delivery,
             code=StatusCode.TAKE_BACK_REQUESTED,

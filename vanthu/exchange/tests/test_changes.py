@@ -22,6 +22,7 @@ from vanthu.registry.outgoing import (
     outgoing_document_create,
     outgoing_document_issue,
     outgoing_document_mark_sent,
+    outgoing_document_revoke,
 )
 from vanthu.workflow.choices import NotificationKind
 from vanthu.workflow.models import Notification
@@ -269,6 +270,33 @@ def test_refusing_a_replacement_leaves_both_documents_and_reports_16(cast):
     assert request.state == ChangeState.REFUSED
     with pytest.raises(InvalidTransition):
         x.change_request_decide(actor=cast.actor(cast.outsider), request_id=request.pk, accept=True)
+
+
+def test_a_replacing_document_can_itself_be_updated_replaced_and_taken_back(cast):
+    # given document 2 replaced document 1 at B, its only recipient (a type-3 delivery)
+    old = issue(cast)
+    a, b = cast.actor(cast.clerk), cast.actor(cast.outsider)
+    second = _issued(cast, [RecipientData(agency_id=cast.agency_b.pk)])
+    c.replacement_mark(actor=a, document_id=second.pk, replaces_id=old.pk, reason="Sai số liệu")
+    outgoing_document_mark_sent(actor=a, document_id=second.pk)
+    assert Delivery.objects.get(outgoing=second).business_type == BusinessType.REPLACE
+    x.change_request_decide(actor=b, request_id=ChangeRequest.objects.get().pk, accept=True)
+    held = reception_of(second)
+    assert held.state == ReceptionState.RECEIVED
+    # when A corrects document 2, B is asked to update it
+    c.update_send(
+        actor=a, document_id=second.pk, reason="Sửa trích yếu", changes={"summary": "V/v sửa"}
+    )
+    update = ChangeRequest.objects.get(business_type=BusinessType.UPDATE)
+    assert update.reception == held
+    # and document 2 may be replaced in turn
+    third = _issued(cast, [RecipientData(agency_id=cast.agency_b.pk)])
+    assert second in c.replaceable_documents(actor=a, document=third)
+    # and revoking document 2 asks B to take it back (13)
+    outgoing_document_revoke(actor=a, document_id=second.pk, reason="Ban hành nhầm")
+    assert ChangeRequest.objects.filter(
+        business_type=BusinessType.REVOKE, reception=held
+    ).exists()
 
 
 def test_marking_a_replacement_is_checked_and_can_be_undone_before_sending(cast):
