@@ -2,7 +2,8 @@
 
 The row (`SearchEntry`) holds the original text; on SQLite its folded copy goes to the FTS5
 table `search_fts` (same rowid), on PostgreSQL the `document` tsvector column is generated
-from it by the database. Writes are idempotent: a task may run twice, or after a rebuild.
+from it by the database, and its new words are added to the vocabulary `search_word` (spelling
+correction, ADR 0023). Writes are idempotent: a task may run twice, or after a rebuild.
 """
 
 from __future__ import annotations
@@ -22,6 +23,11 @@ from vanthu.texts.selectors import document_text
 # Text beyond this is not indexed (PostgreSQL's tsvector holds at most 1 MB; a register's
 # documents are a few pages, a whole book would only slow every search down).
 MAX_BODY_CHARS = 200_000
+
+
+# Which lexemes `w` are vocabulary words (as in migration 0003): no digits (numbers are never
+# corrected: a near number is another document), 2-40 characters.
+VOCABULARY_WORD = "w !~ '[0-9]' AND length(w) BETWEEN 2 AND 40"
 
 
 def scope_token(agency_id: int) -> str:
@@ -134,7 +140,41 @@ def entry_write(*, kind: str, object_id: int) -> SearchEntry | None:
         )
         if connection.vendor == "sqlite":
             _fts_write([entry])
+        elif connection.vendor == "postgresql":
+            vocabulary_add(entry.pk)
         return entry
+
+
+def vocabulary_add(entry_id: int) -> None:
+    """Add the words of an entry's tsvector missing from the vocabulary (PostgreSQL only).
+
+    In the caller's transaction. Sorted, so concurrent writers lock the same new words in the
+    same order (no deadlock); `ON CONFLICT DO NOTHING` waits for, then skips, a word another
+    transaction is adding. Words are never removed (ADR 0023): a word no document holds any
+    more can only be suggested when it yields hits, so a stale word costs nothing.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO search_word (word) SELECT w FROM search_entry, "  # noqa: S608
+            "unnest(tsvector_to_array(document)) AS w WHERE id = %s AND "
+            + VOCABULARY_WORD
+            + " ORDER BY w ON CONFLICT DO NOTHING",
+            [entry_id],
+        )
+
+
+def vocabulary_fill() -> int:
+    """Add every word of the index to the vocabulary (bulk loads); return how many were new."""
+    if connection.vendor != "postgresql":
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO search_word (word) SELECT w FROM "  # noqa: S608
+            "ts_stat('SELECT document FROM search_entry') AS s(w, ndoc, nentry) WHERE "
+            + VOCABULARY_WORD
+            + " ON CONFLICT DO NOTHING"
+        )
+        return max(int(cursor.rowcount), 0)
 
 
 def entry_delete(*, kind: str, object_id: int) -> None:

@@ -2,7 +2,8 @@
 
 The full-text structures live beside it and are created by the migrations for each database:
 SQLite: the FTS5 table `search_fts` (rowid = SearchEntry.id) over folded text;
-PostgreSQL: the generated `document` tsvector column with its GIN index, and a trigram index.
+PostgreSQL: the generated `document` tsvector column with its GIN index, and the vocabulary
+`search_word` (distinct folded words, trigram index) for spelling correction.
 """
 
 from __future__ import annotations

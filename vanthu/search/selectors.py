@@ -7,6 +7,7 @@ is filtered afterwards. `vanthu.registry.permissions.can_view_documents` is the 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -19,7 +20,16 @@ from vanthu.registry.permissions import can_view_documents
 from vanthu.search.choices import EntryKind
 from vanthu.search.index import scope_token
 from vanthu.search.models import SearchEntry
-from vanthu.search.text import Query, QueryError, highlight, parse_query, snippet
+from vanthu.search.text import (
+    Query,
+    QueryError,
+    Term,
+    edit_distance,
+    highlight,
+    one_edit_away,
+    parse_query,
+    snippet,
+)
 
 PAGE_SIZE = 20
 MAX_PAGE = 50
@@ -28,9 +38,17 @@ MAX_PAGE = 50
 # matches; any others follow them, newest first (ADR 0023).
 TOTAL_CAP = MAX_PAGE * PAGE_SIZE
 RANK_CAP = 300
-# Trigram word similarity a fuzzy hit needs (pg_trgm's default is 0.6; typos in short words
-# fall below it).
-FUZZY_THRESHOLD = 0.5
+# Spelling correction (PostgreSQL): trigram similarity a vocabulary word needs to be a
+# two-edit candidate (pg_trgm's default is 0.3; "trnag" and "trang" share 2 of 10 trigrams),
+# how many candidates of each distance are tried (the first a visible document holds wins),
+# how many trigram matches are ranked, and which words are corrected (lengths; never words
+# with digits: a near number is another document).
+CORRECTION_SIMILARITY = 0.2
+CORRECTION_CANDIDATES = 10
+CORRECTION_SCAN = 200
+CORRECTABLE_CHARS = (3, 40)
+# Words up to this long are corrected by one edit only.
+SHORT_WORD_CHARS = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +80,8 @@ class SearchHit:
 
 @dataclass(frozen=True, slots=True)
 class SearchPage:
-    """One page of hits, best first; `fuzzy` when they come from the typo-tolerant fallback."""
+    """One page of hits, best first; `fuzzy` when they come from the typo-tolerant fallback,
+    which searched for `corrected` (the query with its misspelt words replaced)."""
 
     query: str
     hits: list[SearchHit] = field(default_factory=list)
@@ -72,6 +91,7 @@ class SearchPage:
     fuzzy: bool = False
     # More than `total` documents match: the count stopped at TOTAL_CAP.
     total_capped: bool = False
+    corrected: str = ""
 
     @property
     def pages(self) -> int:
@@ -221,32 +241,93 @@ def _postgres(
     return [(row[0], float(row[1] or 0.0)) for row in rows], (rows[0][2] if rows else 0)
 
 
-def _postgres_fuzzy(
-    query: Query, filters: SearchFilters, agencies: frozenset[int] | None, offset: int
-) -> tuple[Rows, int]:
-    """Typo-tolerant fallback: trigram word similarity against the metadata.
-
-    The trigram GIN index on (agency, folded metadata) yields the candidates; at most
-    TOTAL_CAP + 1 similar ones are taken (a fallback for typos, not a listing), then ranked.
-    """
-    where, params = _where(filters, agencies)
-    sql = (
-        "WITH c AS MATERIALIZED (SELECT e.id, "  # noqa: S608
-        "word_similarity(%s, public.f_unaccent(lower(e.meta))) AS score FROM search_entry e "
-        "WHERE %s <%% public.f_unaccent(lower(e.meta))" + where + " LIMIT %s) "
-        "SELECT id, score, (SELECT count(*) FROM c) FROM c "
-        "ORDER BY score DESC, id DESC LIMIT %s OFFSET %s"
+def _visible(cursor: Any, word: str, agencies: frozenset[int] | None) -> bool:
+    """Return whether a document the actor may see holds `word` (the GIN index alone)."""
+    access, params = _agency_where(agencies)
+    cursor.execute(
+        "SELECT EXISTS (SELECT 1 FROM search_entry e "  # noqa: S608
+        "WHERE e.document @@ to_tsquery('simple', public.f_unaccent(%s))" + access + ")",
+        [f"'{word}'", *params],
     )
+    return bool(cursor.fetchone()[0])
+
+
+def _candidates(cursor: Any, word: str) -> Iterator[str]:
+    """Yield the vocabulary words closest to `word`, best first, at most
+    CORRECTION_CANDIDATES for each number of edits (a transposition is one edit).
+
+    One edit away: every variant of the word, looked up by the primary key (exact and
+    complete: a trigram search misses "vna" → "van", 1 trigram of 7 in common, and a
+    similarity-ordered one lets noise words crowd "trnag" → "trang" out). Two edits away, for
+    words over SHORT_WORD_CHARS: trigram-similar words (the GIN index), ranked by edits, then
+    similarity. Ties go to the most similar word, then alphabetically.
+    """
+    cursor.execute(
+        "SELECT word FROM search_word WHERE word = ANY(%s) ORDER BY similarity(word, %s) DESC, "
+        "word LIMIT %s",
+        [sorted(one_edit_away(word)), word, CORRECTION_CANDIDATES],
+    )
+    yield from (row[0] for row in cursor.fetchall())
+    if len(word) <= SHORT_WORD_CHARS:
+        return
+    # levenshtein counts a transposition as two edits: it filters at three, then the
+    # optimal string alignment distance (text.edit_distance) keeps the two-edit words.
+    cursor.execute(
+        "SELECT word FROM search_word WHERE word %% %s AND levenshtein_less_equal(word, %s, 3) "
+        "<= 3 ORDER BY levenshtein(word, %s), similarity(word, %s) DESC, word LIMIT %s",
+        [word, word, word, word, CORRECTION_SCAN],
+    )
+    far = [row[0] for row in cursor.fetchall() if edit_distance(row[0], word) == 2]
+    yield from far[:CORRECTION_CANDIDATES]
+
+
+def _correctable(word: str) -> bool:
+    return CORRECTABLE_CHARS[0] <= len(word) <= CORRECTABLE_CHARS[1] and not any(
+        c.isdigit() for c in word
+    )
+
+
+def _postgres_corrected(query: Query, agencies: frozenset[int] | None) -> Query | None:
+    """Return the query with each word no visible document holds replaced by the closest
+    vocabulary word that one does hold; None when a word cannot be corrected (no hits then).
+
+    The vocabulary is shared by every agency, so a candidate counts only if a document the
+    actor may see holds it, and a word is kept only if such a document holds it: what the
+    actor gets never depends on words only other agencies' documents hold (except which
+    CORRECTION_CANDIDATES are looked at first), and a correction is shown only with its hits.
+    Prefixes are never corrected.
+    """
+    changed = False
+    terms: list[Term] = []
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
-            "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)",
-            [str(FUZZY_THRESHOLD)],
+            "SELECT set_config('pg_trgm.similarity_threshold', %s, true)",
+            [str(CORRECTION_SIMILARITY)],
         )
-        cursor.execute(
-            sql, [query.plain(), query.plain(), *params, TOTAL_CAP + 1, PAGE_SIZE, offset]
-        )
-        rows = cursor.fetchall()
-    return [(row[0], float(row[1])) for row in rows], (rows[0][2] if rows else 0)
+        for term in query.terms:
+            words: list[str] = []
+            for index, word in enumerate(term.words):
+                is_prefix = term.prefix and index == len(term.words) - 1
+                if is_prefix or _visible(cursor, word, agencies):
+                    words.append(word)
+                    continue
+                if not _correctable(word):
+                    return None
+                for candidate in _candidates(cursor, word):
+                    if _visible(cursor, candidate, agencies):
+                        words.append(candidate)
+                        changed = True
+                        break
+                else:
+                    return None
+            terms.append(Term(words=tuple(words), prefix=term.prefix))
+    if not changed:
+        return None
+    text = " ".join(
+        ('"' + " ".join(t.words) + '"' if t.is_phrase else t.words[0]) + ("*" if t.prefix else "")
+        for t in terms
+    )
+    return Query(text=text, terms=tuple(terms))
 
 
 def _hit(entry: SearchEntry, query: Query, score: float) -> SearchHit:
@@ -282,18 +363,22 @@ def search_documents(
     if agencies is not None and not agencies:
         return result
     offset = (page - 1) * PAGE_SIZE
-    fuzzy = False
+    searched: Query | None = parsed
     if connection.vendor == "postgresql":
         rows, total = _postgres(parsed, filters, agencies, offset)
         if not rows and not parsed.is_exact:
-            rows, total = _postgres_fuzzy(parsed, filters, agencies, offset)
-            fuzzy = bool(rows)
+            # No hit: correct the misspelt words against the vocabulary and search again.
+            searched = _postgres_corrected(parsed, agencies)
+            if searched is not None:
+                rows, total = _postgres(searched, filters, agencies, offset)
     else:
         rows, total = _sqlite(parsed, filters, agencies, offset)
-    if not rows:
+    if not rows or searched is None:
+        # A correction without hits is not shown (it could name another agency's word).
         return result
     entries = SearchEntry.objects.in_bulk([row[0] for row in rows])
-    hits = [_hit(entries[pk], parsed, score) for pk, score in rows if pk in entries]
+    hits = [_hit(entries[pk], searched, score) for pk, score in rows if pk in entries]
+    fuzzy = searched is not parsed
     return SearchPage(
         query=parsed.text,
         hits=hits,
@@ -301,4 +386,5 @@ def search_documents(
         page=page,
         fuzzy=fuzzy,
         total_capped=total > TOTAL_CAP,
+        corrected=searched.text if fuzzy else "",
     )

@@ -93,10 +93,6 @@ class Query:
             parts.append("(" + " <-> ".join(words) + ")" if term.is_phrase else words[0])
         return " & ".join(parts)
 
-    def plain(self) -> str:
-        """Return the folded words, space-separated (for trigram similarity)."""
-        return " ".join(w for t in self.terms for w in t.words)
-
 
 def _term(chunk: str, *, phrase: bool) -> Term | None:
     prefix = not phrase and chunk.endswith("*")
@@ -220,3 +216,34 @@ def snippet(query: Query, text: str, *, width: int = 240) -> str:
     spans = [(s + lo, e + lo) for s, e in (m.span() for m in pattern.finditer(window))]
     body = " ".join(_marked(text, spans, start, end).split())
     return ("… " if start > 0 else "") + body + (" …" if end < len(text) else "")
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Return the optimal string alignment distance: insertions, deletions, substitutions and
+    transpositions of adjacent characters, one each ("trnag" → "trang" is 1)."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        previous2, previous = previous, current
+    return previous[len(b)]
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def one_edit_away(word: str) -> set[str]:
+    """Return the words one edit (of a-z letters) from a folded `word`: a deletion, a
+    transposition, a substitution or an insertion (for short words, whose trigrams are too
+    few to find "van" from "vna")."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    found = {a + b[1:] for a, b in splits if b}
+    found |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    found |= {a + c + b[1:] for a, b in splits if b for c in _LETTERS}
+    found |= {a + c + b for a, b in splits for c in _LETTERS}
+    found.discard(word)
+    return found

@@ -294,9 +294,7 @@ def test_a_replacing_document_can_itself_be_updated_replaced_and_taken_back(cast
     assert second in c.replaceable_documents(actor=a, document=third)
     # and revoking document 2 asks B to take it back (13)
     outgoing_document_revoke(actor=a, document_id=second.pk, reason="Ban hành nhầm")
-    assert ChangeRequest.objects.filter(
-        business_type=BusinessType.REVOKE, reception=held
-    ).exists()
+    assert ChangeRequest.objects.filter(business_type=BusinessType.REVOKE, reception=held).exists()
 
 
 def test_marking_a_replacement_is_checked_and_can_be_undone_before_sending(cast):

@@ -58,7 +58,13 @@ class SearchPageSerializer(serializers.Serializer[Any]):
     page = serializers.IntegerField()
     pages = serializers.IntegerField()
     fuzzy = serializers.BooleanField(
-        help_text="True when no document holds the words and these hits have similar words "
+        help_text="True when no document holds the words and these hits come from the typo "
+        "fallback: the query with its misspelt words corrected, `corrected_query` "
         "(PostgreSQL only)."
+    )
+    corrected_query = serializers.CharField(
+        allow_blank=True,
+        help_text="The corrected query the hits are for when `fuzzy`, e.g. `nha trang` for "
+        "`Nha Trnag` (folded words); empty otherwise.",
     )
     results = SearchHitSerializer(many=True)

@@ -52,6 +52,7 @@ class SearchView(ActorAPIMixin, APIView):
             "page": page.page,
             "pages": page.pages,
             "fuzzy": page.fuzzy,
+            "corrected_query": page.corrected,
             "results": [{**hit_as_dict(hit), "url": hit_url(hit)} for hit in page.hits],
         }
         return Response(SearchPageSerializer(body).data)

@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from conftest import only_on_vendor
 from vanthu.core.errors import ValidationFailed
@@ -176,13 +177,85 @@ def test_rebuild_writes_every_document_and_resumes(cast, docs, capsys):
     assert "Tiếp tục" in capsys.readouterr().err
 
 
-def test_a_typo_finds_similar_metadata_on_postgresql(cast, docs):
-    only_on_vendor("postgresql", "trigram fallback exists on PostgreSQL only")
+def _vocabulary() -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT word FROM search_word")
+        return {row[0] for row in cursor.fetchall()}
+
+
+def test_a_typo_in_the_metadata_is_corrected_on_postgresql(cast, docs):
+    only_on_vendor("postgresql", "spelling correction exists on PostgreSQL only")
     actor = cast.actor(cast.clerk)
     page = search_documents(actor=actor, query="quy che lam viec quyet dihn")
     assert page.fuzzy
-    assert page.hits[0].object_id == docs["decision"].pk
+    assert page.corrected == "quy che lam viec quyet dinh"
+    assert page.query == "quy che lam viec quyet dihn"
+    assert [h.object_id for h in page.hits] == [docs["decision"].pk]
+    assert "<mark>định</mark>" in page.hits[0].summary_html
+    # A transposition is one edit; a prefix and a word with digits are never corrected.
+    assert search_documents(actor=actor, query="Ke hoahc").corrected == "ke hoach"
+    assert search_documents(actor=actor, query="ke hoahc*").total == 0
+    assert search_documents(actor=actor, query="ke hoach 2062").total == 0
+    # A quoted phrase is exact: never widened.
+    assert search_documents(actor=actor, query='"quyet dihn"').total == 0
     assert search_documents(actor=cast.actor(cast.outsider), query="quy che lam viec").total == 0
+
+
+def test_a_typo_in_the_text_of_a_file_is_corrected_on_postgresql(cast, docs):
+    only_on_vendor("postgresql", "spelling correction exists on PostgreSQL only")
+    stored = DocumentFileFactory(agency=cast.agency_a, incoming=docs["plan"])
+    text = FileText.objects.create(
+        file=stored,
+        agency=cast.agency_a,
+        state=TextState.DONE,
+        method="text_layer",
+        text="Điều 1. Lưu trữ hồ sơ điện tử của cơ quan.",
+    )
+    file_text_ready.send(sender=FileText, file_text=text)
+    run_index_tasks()
+    assert "tru" in _vocabulary()
+    page = search_documents(actor=cast.actor(cast.clerk), query="luu trwu ho so")
+    assert (page.fuzzy, page.corrected) == (True, "luu tru ho so")
+    assert [h.object_id for h in page.hits] == [docs["plan"].pk]
+    assert "<mark>Lưu</mark> <mark>trữ</mark>" in page.hits[0].snippet_html
+
+
+def test_correction_never_reveals_another_agencys_words_on_postgresql(cast, docs):
+    only_on_vendor("postgresql", "spelling correction exists on PostgreSQL only")
+    # "phê duyệt dự toán" is only in agency B's document, yet in the shared vocabulary.
+    assert {"phe", "duyet"} <= _vocabulary()
+    clerk = cast.actor(cast.clerk)
+    for query in ("duyte", "phe duyte", "du toam"):
+        page = search_documents(actor=clerk, query=query)
+        assert (page.hits, page.total, page.fuzzy, page.corrected) == ([], 0, False, "")
+    # Words only B's documents hold are not "known" to A's clerk: they are corrected to words
+    # of A's own documents ("phê duyệt" → "phí quyết", kinh phí, quyết toán), as they would be
+    # if B did not exist.
+    page = search_documents(actor=clerk, query="phe duyet")
+    assert (page.corrected, [h.object_id for h in page.hits]) == ("phi quyet", [docs["reply"].pk])
+    # B's own clerk gets the correction and B's document.
+    page = search_documents(actor=cast.actor(cast.outsider), query="phe duyte")
+    assert page.corrected == "phe duyet"
+    assert [h.object_id for h in page.hits] == [docs["other"].pk]
+
+
+def test_vocabulary_is_filled_by_indexing_and_by_rebuild_on_postgresql(cast, docs):
+    only_on_vendor("postgresql", "the vocabulary exists on PostgreSQL only")
+    assert {"quy", "che", "lam", "viec", "nang"} <= _vocabulary()
+    assert not {"2026", "s"} & _vocabulary()  # numbers and one-letter words are left out
+    document = docs["plan"]
+    document.summary = "Kế hoạch phòng chống thiên tai"
+    document.save()
+    assert "thien" not in _vocabulary()
+    run_index_tasks()
+    assert {"thien", "tai"} <= _vocabulary()
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM search_word")
+    call_command("search", "rebuild", "--restart")
+    assert {"quy", "che", "thien", "duyet"} <= _vocabulary()
+    assert search_documents(actor=cast.actor(cast.clerk), query="thien taii").corrected == (
+        "thien tai"
+    )
 
 
 def test_totals_stop_at_the_cap_and_say_so(cast, docs, monkeypatch):

@@ -12,6 +12,7 @@ from vanthu.search.text import (
     MAX_QUERY_CHARS,
     QueryError,
     _marked,
+    edit_distance,
     fold,
     highlight,
     matches,
@@ -121,3 +122,20 @@ def test_snippet_of_a_long_body_shows_the_match_near_its_end():
     assert "&lt;b&gt;<mark>Quyết</mark> <mark>định</mark>&lt;/b&gt; số 22" in result
     assert result.startswith("… ")
     assert result.endswith(" …")
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "distance"),
+    [
+        ("trang", "trang", 0),
+        ("trnag", "trang", 1),  # a transposition is one edit (Levenshtein counts two)
+        ("trwu", "tru", 1),
+        ("dihn", "dinh", 1),
+        ("trnag", "tra", 2),
+        ("", "abc", 3),
+        ("ca", "abc", 3),  # optimal string alignment: no edit of a transposed pair
+    ],
+)
+def test_edit_distance_counts_transpositions_as_one_edit(a, b, distance):
+    assert edit_distance(a, b) == distance
+    assert edit_distance(b, a) == distance

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from conftest import only_on_vendor
 from vanthu.registry.tests.factories import IncomingDocumentFactory
 from vanthu.registry.tests.test_api import api
 from vanthu.search.tests.helpers import run_index_tasks
@@ -106,3 +107,24 @@ def test_a_capped_total_reads_more_than_in_the_page_and_the_api(client, cast, mo
     monkeypatch.setattr("vanthu.search.selectors.TOTAL_CAP", 2)
     body = api(cast.clerk).get("/api/v1/search/", {"q": "quyet dinh"}).json()
     assert (body["total"], body["total_capped"]) == (2, False)
+
+
+def test_a_corrected_query_is_shown_in_the_page_and_the_api_on_postgresql(client, cast, decision):
+    only_on_vendor("postgresql", "spelling correction exists on PostgreSQL only")
+    client.force_login(cast.clerk)
+    page = client.get(reverse("search:search"), {"q": "trao doi vna ban"}).content.decode()
+    assert "Không có văn bản chứa đúng “trao doi vna ban”" in page
+    assert "Kết quả cho: <strong>trao doi van ban</strong> — 1 văn bản." in page
+    assert reverse("registry:incoming_detail", args=[decision.pk]) in page
+    body = api(cast.specialist).get("/api/v1/search/", {"q": "trao doi vna ban"}).json()
+    assert (body["query"], body["fuzzy"], body["corrected_query"]) == (
+        "trao doi vna ban",
+        True,
+        "trao doi van ban",
+    )
+    assert [hit["id"] for hit in body["results"]] == [decision.pk]
+    body = api(cast.specialist).get("/api/v1/search/", {"q": "trao doi van ban"}).json()
+    assert (body["fuzzy"], body["corrected_query"]) == (False, "")
+    # Agency B's clerk gets neither the hit nor the correction.
+    body = api(cast.outsider).get("/api/v1/search/", {"q": "trao doi vna ban"}).json()
+    assert (body["total"], body["fuzzy"], body["corrected_query"]) == (0, False, "")
