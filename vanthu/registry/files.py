@@ -97,6 +97,9 @@ def _check_image(name: str, data: bytes) -> int:
             image.verify()
         with Image.open(io.BytesIO(data)) as image:
             return max(1, int(getattr(image, "n_frames", 1)))
+    except Image.DecompressionBombError as error:
+        # A few kilobytes that claim billions of pixels: never decoded (Pillow's bound).
+        raise _refuse(f"Ảnh '{name}' quá lớn (quá nhiều điểm ảnh), không nhận.") from error
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as error:
         raise _refuse(f"Tệp ảnh '{name}' bị hỏng, không đọc được.") from error
 

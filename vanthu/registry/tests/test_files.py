@@ -133,3 +133,27 @@ def test_a_scan_with_a_word_file_is_refused():
 def test_no_scan_is_refused():
     with pytest.raises(ValidationFailed):
         scan_to_pdf(images_or_pdfs=[])
+
+
+def _png_claiming(width: int, height: int) -> bytes:
+    """A few bytes of PNG whose header claims `width` by `height` pixels (a decompression bomb)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        crc = zlib.crc32(kind + body) & 0xFFFFFFFF
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b""))
+        + chunk(b"IEND", b"")
+    )
+
+
+def test_an_image_claiming_billions_of_pixels_is_refused_without_decoding():
+    with pytest.raises(ValidationFailed) as error:
+        upload_inspect(name="bom.png", data=_png_claiming(100_000, 100_000))
+    assert "quá nhiều điểm ảnh" in error.value.message
