@@ -194,6 +194,13 @@ def test_a_typo_in_the_metadata_is_corrected_on_postgresql(cast, docs):
     assert "<mark>định</mark>" in page.hits[0].summary_html
     # A transposition is one edit; a prefix and a word with digits are never corrected.
     assert search_documents(actor=actor, query="Ke hoahc").corrected == "ke hoach"
+    # Two edits (by trigrams) in a long word; one edit only in a short one.
+    page = search_documents(actor=actor, query="chuyeenn doi so")
+    assert (page.corrected, [h.object_id for h in page.hits]) == (
+        "chuyen doi so",
+        [docs["plan"].pk],
+    )
+    assert search_documents(actor=actor, query="ke hooahc").total == 0
     assert search_documents(actor=actor, query="ke hoahc*").total == 0
     assert search_documents(actor=actor, query="ke hoach 2062").total == 0
     # A quoted phrase is exact: never widened.

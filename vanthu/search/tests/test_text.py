@@ -16,6 +16,7 @@ from vanthu.search.text import (
     fold,
     highlight,
     matches,
+    one_edit_away,
     parse_query,
     snippet,
 )
@@ -139,3 +140,10 @@ def test_snippet_of_a_long_body_shows_the_match_near_its_end():
 def test_edit_distance_counts_transpositions_as_one_edit(a, b, distance):
     assert edit_distance(a, b) == distance
     assert edit_distance(b, a) == distance
+
+
+def test_one_edit_away_holds_every_single_edit_and_only_those():
+    near = one_edit_away("vna")
+    assert {"van", "na", "vn", "vnaa", "xna", "avna"} <= near
+    assert "vna" not in near
+    assert all(edit_distance(w, "vna") == 1 for w in near)
