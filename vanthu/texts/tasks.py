@@ -7,7 +7,9 @@ from django.tasks import task
 from vanthu.texts.services import file_text_extract
 
 
-@task()
+# Below the other background work (sending packets 10, signature checks 0 and -10, the
+# clerk's own intake items 0): a long scan queued here never delays them (ADR 0025).
+@task(priority=-20)
 def extract_file_text(file_text_id: int) -> str:
     """Extract (or OCR) the text of one stored file; idempotent."""
     return file_text_extract(file_text_id)

@@ -77,6 +77,17 @@ def test_a_stored_file_is_queued_in_its_transaction_and_extracted_by_the_task(ca
     assert document_text(incoming_id=document.pk) == row.text
 
 
+def test_extraction_is_queued_below_the_other_work_of_the_same_file(cast):
+    # given a stored file: its signature check and its extraction are both queued
+    document = register(cast, [("quyet-dinh.pdf", samples.text_pdf(PARAGRAPHS))])
+    row = FileText.objects.get(file=document.files.get())
+    extraction = DBTaskResult.objects.get(task_path=TASK, args_kwargs__args=[row.pk])
+    others = DBTaskResult.objects.exclude(task_path=TASK).filter(status="READY")
+    # then a worker takes every other task first (a long scan never delays them)
+    assert others.exists()
+    assert all(task.priority > extraction.priority for task in others)
+
+
 def test_a_refused_registration_queues_nothing(cast):
     # a duplicate file without confirmation is refused: no row, no task
     data = samples.text_pdf(PARAGRAPHS)
