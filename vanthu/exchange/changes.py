@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -51,9 +51,14 @@ from vanthu.exchange.models import (
 )
 from vanthu.exchange.packets import PacketFile
 from vanthu.organizations.models import Agency
-from vanthu.registry.choices import FileRole, OutgoingStatus, Urgency
+from vanthu.registry.choices import FileRole, OutgoingStatus
 from vanthu.registry.files import upload_inspect
-from vanthu.registry.incoming import incoming_document_amend, incoming_document_revoke
+from vanthu.registry.incoming import (
+    AMENDABLE,
+    amendment_clean,
+    incoming_document_amend,
+    incoming_document_revoke,
+)
 from vanthu.registry.models import DocumentFile, OutgoingDocument
 from vanthu.registry.outgoing import is_digitally_signed, paper_copy_required
 from vanthu.registry.permissions import can_register, can_view_documents
@@ -64,14 +69,8 @@ DENIED = "Chỉ văn thư của cơ quan gửi được cập nhật hoặc thay
 INVALID = "Thông tin chưa hợp lệ; hãy sửa các mục được đánh dấu."
 # What an update may correct (the number, notation and date make the DocumentId: a document
 # with others is a new document, which replaces this one).
-UPDATE_FIELDS = {
-    "summary": 500,
-    "signer_name": 50,
-    "signer_position": 100,
-    "urgency": 0,
-    "due_date": 0,
-    "page_count": 0,
-}
+# What an update may correct: the fields the receiver's register lets a correction amend.
+UPDATE_FIELDS = AMENDABLE
 # A reception a sender's update or replacement can still apply to.
 OPEN_STATES = (ReceptionState.AWAITING, ReceptionState.RECEIVED)
 
@@ -132,32 +131,7 @@ def current_envelope(document: OutgoingDocument) -> Envelope:
 
 
 def _update_values(base: Envelope, changes: Mapping[str, Any]) -> dict[str, Any]:
-    errors: dict[str, list[str]] = {}
-    values: dict[str, Any] = {}
-    for name, value in changes.items():
-        if name not in UPDATE_FIELDS:
-            errors.setdefault(name, []).append("Không cập nhật được trường này.")
-        elif UPDATE_FIELDS[name]:
-            text = normalize_text(str(value or ""), field=name).strip()
-            if len(text) > UPDATE_FIELDS[name]:
-                errors.setdefault(name, []).append(f"Tối đa {UPDATE_FIELDS[name]} ký tự.")
-            if name == "summary" and not text:
-                errors.setdefault(name, []).append("Trích yếu không được để trống.")
-            values[name] = text
-        elif name == "urgency":
-            if value not in Urgency.values:
-                errors.setdefault(name, []).append("Độ khẩn không hợp lệ.")
-            values[name] = value
-        elif name == "due_date":
-            if value is not None and not isinstance(value, date):
-                errors.setdefault(name, []).append("Hạn xử lý không hợp lệ.")
-            values[name] = value
-        else:
-            if value is not None and (not isinstance(value, int) or not 1 <= value <= 32767):
-                errors.setdefault(name, []).append("Số trang không hợp lệ.")
-            values[name] = value
-    if errors:
-        raise ValidationFailed(INVALID, fields=errors)
+    values = amendment_clean(changes)
     return {k: v for k, v in values.items() if getattr(base, k) != v}
 
 

@@ -358,6 +358,37 @@ AMENDABLE = {
 }
 
 
+def amendment_clean(values: Mapping[str, object]) -> dict[str, object]:
+    """Return corrected values of the amendable fields, checked; refuse with every error."""
+    errors: dict[str, list[str]] = {}
+    cleaned: dict[str, object] = {}
+    for name, value in values.items():
+        if name not in AMENDABLE:
+            errors.setdefault(name, []).append("Không sửa được trường này.")
+        elif AMENDABLE[name]:
+            text = normalize_text(str(value or ""), field=name).strip()
+            if len(text) > AMENDABLE[name]:
+                errors.setdefault(name, []).append(f"Tối đa {AMENDABLE[name]} ký tự.")
+            if name == "summary" and not text:
+                errors.setdefault(name, []).append("Trích yếu không được để trống.")
+            cleaned[name] = text
+        elif name == "urgency":
+            if value not in Urgency.values:
+                errors.setdefault(name, []).append("Độ khẩn không hợp lệ.")
+            cleaned[name] = value
+        elif name == "due_date":
+            if value is not None and not isinstance(value, date):
+                errors.setdefault(name, []).append("Hạn xử lý không hợp lệ.")
+            cleaned[name] = value
+        else:
+            if value is not None and (not isinstance(value, int) or not 1 <= value <= 32767):
+                errors.setdefault(name, []).append("Số trang không hợp lệ.")
+            cleaned[name] = value
+    if errors:
+        raise ValidationFailed(INVALID, fields=errors)
+    return cleaned
+
+
 def incoming_document_amend(
     *,
     actor: Actor,
@@ -371,24 +402,7 @@ def incoming_document_amend(
     The corrected metadata replaces the register's values (the journal keeps both); corrected
     files become the current ones and the earlier files stay stored as previous versions.
     """
-    errors: dict[str, list[str]] = {}
-    cleaned: dict[str, object] = {}
-    for name, value in values.items():
-        if name not in AMENDABLE:
-            errors.setdefault(name, []).append("Không sửa được trường này.")
-        elif AMENDABLE[name]:
-            text = normalize_text(str(value or ""), field=name).strip()
-            if len(text) > AMENDABLE[name]:
-                errors.setdefault(name, []).append(f"Tối đa {AMENDABLE[name]} ký tự.")
-            if name == "summary" and not text:
-                errors.setdefault(name, []).append("Trích yếu không được để trống.")
-            cleaned[name] = text
-        elif name == "urgency" and value not in Urgency.values:
-            errors.setdefault(name, []).append("Độ khẩn không hợp lệ.")
-        else:
-            cleaned[name] = value
-    if errors:
-        raise ValidationFailed(INVALID, fields=errors)
+    cleaned = amendment_clean(values)
     uploads = [upload_inspect(name=name, data=data) for name, data in files]
     saved: Saved = []
     try:
