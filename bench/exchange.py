@@ -10,6 +10,8 @@ Two instances (`vanthu serve` + `vanthu worker`, own VANTHU_VAR_DIR and database
 PostgreSQL database on that server (`bench_exchange_a`, `bench_exchange_b`, dropped and made
 again).
 
+- Warm-up: `--warmup` documents (20) are exchanged first, not measured: every process has
+  imported its code and loaded its key before the window.
 - Throughput: everything is started and idle; agency A's workers are paused (SIGSTOP) while its
   clerk issues N documents to B, then resumed. Reported: the time from the first packet built
   at A to the last reception written at B (packets per second delivered), and to the last "01"
@@ -19,7 +21,8 @@ again).
   back to back); for each, the time from the clerk's send (`sent_at`) to A storing B's "01".
 
     uv run python -m bench.exchange [--documents 200] [--latency 30] [--workers 2]
-        [--web 2] [--pause 0] [--postgres postgres://postgres@127.0.0.1:5432/postgres]
+        [--web 2] [--pause 0] [--warmup 20] [--py-spy FOLDER]
+        [--postgres postgres://postgres@127.0.0.1:5432/postgres]
 """
 
 from __future__ import annotations
@@ -150,6 +153,24 @@ class Side:
         for process in self.workers:
             os.killpg(process.pid, sig)
 
+    def pause_workers(self) -> None:
+        """SIGSTOP the workers, never while one holds SQLite's write lock (it would stay held)."""
+        for _ in range(100):
+            self.signal_workers(signal.SIGSTOP)
+            if self.database:
+                return
+            connection = sqlite3.connect(self.var_dir / "vanthu.sqlite3", timeout=0.2)
+            try:
+                connection.execute("BEGIN IMMEDIATE")
+                connection.rollback()
+                return
+            except sqlite3.OperationalError:
+                self.signal_workers(signal.SIGCONT)
+                time.sleep(0.01)
+            finally:
+                connection.close()
+        raise RuntimeError(f"the workers of {self.name} keep the database locked")
+
     def groups(self) -> set[int]:
         return {p.pid for p in self.processes + self.workers}
 
@@ -184,6 +205,28 @@ def _prepare(sides: list[Side], base: Path, postgres: str) -> None:
         shutil.copytree(template, side.var_dir)
 
 
+def _spies_start(folder: str, sides: list[Side]) -> list[subprocess.Popen[bytes]]:
+    """Start py-spy (collapsed stacks) on every process of both instances."""
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    spies = []
+    for side in sides:
+        for role, processes in (("web", side.processes), ("workers", side.workers)):
+            for process in processes:
+                output = Path(folder) / f"{side.name}-{role}-{process.pid}.txt"
+                command = ["py-spy", "record", "--pid", str(process.pid), "--subprocesses"]
+                command += ["--format", "raw", "--rate", "200", "--nonblocking", "-o", str(output)]
+                spies.append(subprocess.Popen(command, stdout=subprocess.DEVNULL))
+    time.sleep(1)
+    return spies
+
+
+def _spies_stop(spies: list[subprocess.Popen[bytes]]) -> None:
+    for spy in spies:
+        spy.send_signal(signal.SIGINT)
+    for spy in spies:
+        spy.wait(timeout=60)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--documents", type=int, default=200)
@@ -197,6 +240,18 @@ def main() -> None:
         "--postgres", default="", help="a PostgreSQL URL: each instance gets its own database"
     )
     parser.add_argument("--keep", action="store_true", help="keep the data directories")
+    parser.add_argument(
+        "--warmup",
+        type=int,
+        default=20,
+        help="documents exchanged before the measured window (not measured)",
+    )
+    parser.add_argument(
+        "--py-spy",
+        default="",
+        help="a folder: sample every process of both instances with py-spy during the "
+        "throughput window (collapsed stacks, one file per role)",
+    )
     args = parser.parse_args()
     base = Path(tempfile.mkdtemp(prefix="vanthu-bench-exchange-"))
     # A test CA and one signing key per instance; each trusts the CA.
@@ -239,51 +294,63 @@ def main() -> None:
         )
         time.sleep(2)  # the last worker's first poll
         groups = a.groups() | b.groups()
+        status_sql = "select count(*) from exchange_packet where direction='in' and kind='status'"
+        received_sql = "select count(*) from exchange_reception"
+        unchecked_sql = "select count(*) from exchange_receptionfile where signature_status = ''"
+        if args.warmup:
+            # Every process imports its code, opens its database and loads its key once: a
+            # first exchange, not measured, so the window shows the steady state.
+            a.call("-m", peers, "send", "a", str(args.warmup))
+            _wait(lambda: a.count(status_sql) >= args.warmup, 300, "warm-up", sides)
+            _wait(lambda: b.count(unchecked_sql) == 0, 300, "warm-up checks", sides)
+        # Only what happens after the warm-up is measured.
+        a_packets = a.count("select coalesce(max(id), 0) from exchange_packet")
+        b_receptions = b.count("select coalesce(max(id), 0) from exchange_reception")
+        b_packets = b.count("select coalesce(max(id), 0) from exchange_packet")
+        a_statuses = a.count(status_sql)
         # Throughput: N documents issued while A's workers are paused, then released.
         n = args.documents
-        a.signal_workers(signal.SIGSTOP)
+        a.pause_workers()
         started = time.monotonic()
         a.call("-m", peers, "send", "a", str(n))
         issuing = time.monotonic() - started
         roles = {p.pid: f"{s.name}-web" for s in sides for p in s.processes}
         roles |= {p.pid: f"{s.name}-workers" for s in sides for p in s.workers}
+        spies = _spies_start(args.py_spy, sides) if args.py_spy else []
         cpu_before = _cpu_seconds(groups)
         a.signal_workers(signal.SIGCONT)
-        status_sql = "select count(*) from exchange_packet where direction='in' and kind='status'"
-        received_sql = "select count(*) from exchange_reception"
-        _wait(lambda: b.count(received_sql) >= n, 900, "receptions", sides)
+        _wait(lambda: b.count(received_sql) >= n + args.warmup, 900, "receptions", sides)
         cpu_delivered = _cpu_seconds(groups)
-        _wait(lambda: a.count(status_sql) >= n, 900, "01 statuses", sides)
+        _wait(lambda: a.count(status_sql) >= n + a_statuses, 900, "01 statuses", sides)
         cpu_settled = _cpu_seconds(groups)
-        _wait(
-            lambda: (
-                b.count("select count(*) from exchange_receptionfile where signature_status = ''")
-                == 0
-            ),
-            900,
-            "signature checks of the received files",
-            sides,
-        )
+        _spies_stop(spies)
+        _wait(lambda: b.count(unchecked_sql) == 0, 900, "signature checks of the files", sides)
         cpu_checked = _cpu_seconds(groups)
         first = min(
             _ts(r[0])
             for r in a.query(
-                "select at from exchange_packet where direction='out' and kind='document'"
+                "select at from exchange_packet where direction='out' and kind='document' "
+                "and id > ?",
+                a_packets,
             )
         )
-        last = max(_ts(r[0]) for r in b.query("select arrived_at from exchange_reception"))
+        last = max(
+            _ts(r[0])
+            for r in b.query("select arrived_at from exchange_reception where id > ?", b_receptions)
+        )
         settled = max(
             _ts(r[0])
             for r in a.query(
-                "select at from exchange_packet where direction='in' and kind='status'"
+                "select at from exchange_packet where direction='in' and kind='status' and id > ?",
+                a_packets,
             )
         )
-        valid_sql = "select count(*) from exchange_packet where direction='in' and " + (
+        valid_sql = "select count(*) from exchange_packet where id > ? and direction='in' and " + (
             "signature_report->>'status' = 'valid'"
             if args.postgres
             else "json_extract(signature_report, '$.status') = 'valid'"
         )
-        signed_b, signed_a = b.count(valid_sql), a.count(valid_sql)
+        signed_b, signed_a = b.count(valid_sql, b_packets), a.count(valid_sql, a_packets)
         rate = (n - 1) / (last - first) if last > first else float("inf")
 
         def spent(at: dict[int, float]) -> float:

@@ -141,9 +141,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             ),
         }
     )
-else:
-    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Connections are kept between requests and between a worker's polls: opening one costs more
+# than most queries (on SQLite, the file and its pragmas; a worker polls 20 times a second).
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("TEST", {})
 if env.str("VANTHU_TEST_DATABASE_NAME", default=""):
     DATABASES["default"]["TEST"]["NAME"] = env.str("VANTHU_TEST_DATABASE_NAME")
@@ -229,6 +230,9 @@ EXCHANGE_TIMEOUT = env.float("VANTHU_EXCHANGE_TIMEOUT", default=30.0)
 # batches); VANTHU_EXCHANGE_SEND_CONCURRENCY: packets in flight at once per worker process.
 EXCHANGE_SEND_BATCH = env.int("VANTHU_EXCHANGE_SEND_BATCH", default=10)
 EXCHANGE_SEND_CONCURRENCY = env.int("VANTHU_EXCHANGE_SEND_CONCURRENCY", default=4)
+# VANTHU_EXCHANGE_SEND_TASKS: sending tasks waiting to start at most; a row written while that
+# many wait joins their batches instead of queueing a task of its own (ADR 0027).
+EXCHANGE_SEND_TASKS = env.int("VANTHU_EXCHANGE_SEND_TASKS", default=2)
 
 # --- Authentication -------------------------------------------------------------------------
 AUTH_USER_MODEL = "organizations.Person"
