@@ -154,6 +154,8 @@ def packet_keep(
     delivery: Delivery | None = None,
     outbox: OutboxMessage | None = None,
     at: datetime | None = None,
+    answer: dict[str, Any] | None = None,
+    signature_report: dict[str, Any] | None = None,
 ) -> Packet:
     """Keep a raw packet byte for byte as evidence."""
     packet = Packet(
@@ -168,6 +170,8 @@ def packet_keep(
         at=at or timezone.now(),
         delivery=delivery,
         outbox=outbox,
+        answer=answer,
+        signature_report=signature_report,
     )
     packet.file.save(f"{packet_id}.edxml", ContentFile(raw), save=False)
     packet.save()
@@ -307,11 +311,48 @@ def _row(kind: RowKind, row_id: int) -> Delivery | OutboxMessage | None:
 
 
 def send_enqueue(kind: RowKind, row_id: int, *, at: datetime | None = None) -> None:
-    """Enqueue the sending of a row (inside the caller's transaction: ADR 0003)."""
+    """Enqueue the sending of a row (inside the caller's transaction: ADR 0003).
+
+    A row due now joins the sending tasks already waiting to start when there are
+    `EXCHANGE_SEND_TASKS` of them (ADR 0027): each task sends every due row before it ends,
+    so a burst wakes a few tasks, not one per row.
+    """
     from vanthu.exchange.tasks import exchange_send_task
 
-    task = exchange_send_task if at is None else exchange_send_task.using(run_after=at)
-    task.enqueue(kind, row_id)
+    if at is not None:
+        exchange_send_task.using(run_after=at).enqueue(kind, row_id)
+    elif _senders_waiting() < settings.EXCHANGE_SEND_TASKS:
+        exchange_send_task.enqueue(kind, row_id)
+
+
+def _senders_waiting() -> int:
+    """Count the sending tasks that wait to start and will see the caller's rows.
+
+    Only inside the caller's transaction, with the database backend: the waiting tasks found
+    are locked until it commits (PostgreSQL: `FOR UPDATE`, skipping any a worker is claiming
+    right now; SQLite: the transaction holds the write lock a claim needs), so none of them
+    starts before the caller's rows are visible. A task already running is not counted: it
+    may have looked for due rows already.
+    """
+    from django_tasks_db import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    from vanthu.exchange.tasks import exchange_send_task
+
+    backend = exchange_send_task.get_backend()
+    if not isinstance(backend, DatabaseBackend) or not transaction.get_connection().in_atomic_block:
+        return 0
+    waiting = (
+        DBTaskResult.objects.ready()
+        .filter(
+            task_path=exchange_send_task.module_path,
+            queue_name=exchange_send_task.queue_name,
+            backend_name=backend.alias,
+        )
+        .select_for_update(skip_locked=True)
+        .values_list("id", flat=True)[: max(0, settings.EXCHANGE_SEND_TASKS)]
+    )
+    return len(list(waiting))
 
 
 def _due(moment: datetime) -> Q:
@@ -493,18 +534,51 @@ def send_run(kind: RowKind, row_id: int, *, now: datetime | None = None) -> str:
     return _send_taken(taken)[0]
 
 
-def send_batch_run(kind: RowKind, row_id: int, *, now: datetime | None = None) -> dict[str, int]:
-    """Send a row if it is due, with the other due rows (the sending task); counts by outcome.
+# A sending task hands over to a fresh one after this long (other work gets its turn).
+SEND_RUN_SECONDS = 60.0
 
-    Each row's task may find its row already sent by another task's batch: a burst of
-    documents goes out in batches of `EXCHANGE_SEND_BATCH`, not one task and connection each.
+
+def send_batch_run(kind: RowKind, row_id: int, *, now: datetime | None = None) -> dict[str, int]:
+    """Send a row if it is due, then every other due row, in batches (the sending task).
+
+    A burst goes out in batches of `EXCHANGE_SEND_BATCH` over kept connections; the rows
+    written meanwhile join the waiting tasks (`send_enqueue`), so the task goes on until no
+    row is due, or hands over to a fresh task after `SEND_RUN_SECONDS`. Counts by outcome.
     """
     moment = now or timezone.now()
     taken = _take(moment, wanted=(kind, row_id), more=settings.EXCHANGE_SEND_BATCH)
+    if not taken:
+        return {"not_due": 1}
     counts: dict[str, int] = {}
-    for outcome in _send_taken(taken) if taken else ["not_due"]:
-        counts[outcome] = counts.get(outcome, 0) + 1
+    done: set[tuple[RowKind, int]] = set()  # a row that failed here waits for its back-off
+    until = time.monotonic() + SEND_RUN_SECONDS
+    while taken:
+        for sending, outcome in zip(taken, _send_taken(taken), strict=True):
+            done.add((sending.kind, sending.row.pk))
+            counts[outcome] = counts.get(outcome, 0) + 1
+        moment = now or timezone.now()
+        if time.monotonic() >= until:
+            with transaction.atomic():
+                left = _next_due(moment)
+                if left is not None:
+                    from vanthu.exchange.tasks import exchange_send_task
+
+                    exchange_send_task.enqueue(*left)
+            break
+        taken = _take(moment, more=settings.EXCHANGE_SEND_BATCH, exclude=frozenset(done))
     return counts
+
+
+def _next_due(moment: datetime) -> tuple[RowKind, int] | None:
+    """Return a row that is due to be sent, if any (statuses first)."""
+    for kind, model in (("outbox", OutboxMessage), ("delivery", Delivery)):
+        rows: Any = model.objects.filter(_due(moment))
+        if kind == "delivery":
+            rows = rows.exclude(route="local")
+        row_id = rows.order_by("id").values_list("id", flat=True).first()
+        if row_id is not None:
+            return kind, row_id  # type: ignore[return-value]
+    return None
 
 
 def _failed(kind: RowKind, row_id: int, error: str, *, permanent: bool) -> str:

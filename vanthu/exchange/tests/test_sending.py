@@ -74,18 +74,80 @@ def test_one_task_sends_every_due_row_once_and_the_other_tasks_find_nothing(
     assert len(fake.sent) == 4
 
 
-def test_a_batch_takes_at_most_its_size(cast, partner, monkeypatch, settings):
+def test_a_task_sends_in_batches_of_at_most_its_size_until_no_row_is_due(
+    cast, partner, monkeypatch, settings
+):
     settings.EXCHANGE_SEND_BATCH = 2
     fake = FakeTransport()
     monkeypatch.setattr(outbound, "transport", lambda: fake)
     deliveries = _deliveries(cast, 3)
-    assert send_batch_run("delivery", deliveries[2].pk) == {"delivered": 2}
-    # the wanted row first, then the oldest due
-    assert {p for _k, p, _r in fake.sent} == {
-        str(deliveries[2].packet_id),
-        str(deliveries[0].packet_id),
-    }
-    assert due_send() == {"delivered": 1}
+    batches: list[list[int]] = []
+    send_taken = outbound._send_taken
+
+    def recorded(taken: list[outbound._Sending]) -> list[str]:
+        batches.append([sending.row.pk for sending in taken])
+        return send_taken(taken)
+
+    monkeypatch.setattr(outbound, "_send_taken", recorded)
+    assert send_batch_run("delivery", deliveries[2].pk) == {"delivered": 3}
+    # the wanted row first, then the oldest due; then the next batch
+    assert batches == [[deliveries[2].pk, deliveries[0].pk], [deliveries[1].pk]]
+    assert len(fake.sent) == 3
+    assert due_send() == {}
+
+
+def test_a_task_hands_over_to_a_fresh_one_after_its_time(cast, partner, monkeypatch, settings):
+    settings.EXCHANGE_SEND_BATCH = 1
+    fake = FakeTransport()
+    monkeypatch.setattr(outbound, "transport", lambda: fake)
+    monkeypatch.setattr(outbound, "SEND_RUN_SECONDS", 0.0)
+    deliveries = _deliveries(cast, 2)
+    before = set(_sending_tasks().values_list("id", flat=True))
+    assert send_batch_run("delivery", deliveries[0].pk) == {"delivered": 1}
+    # the row left is a fresh task's, enqueued before this one ended
+    (fresh,) = _sending_tasks().exclude(id__in=before)
+    assert fresh.args_kwargs["args"] == ["delivery", deliveries[1].pk]
+    assert send_batch_run("delivery", deliveries[1].pk) == {"delivered": 1}
+
+
+def _sending_tasks():  # type: ignore[no-untyped-def]
+    from django_tasks_db.models import DBTaskResult
+
+    from vanthu.exchange.tasks import exchange_send_task
+
+    return DBTaskResult.objects.filter(task_path=exchange_send_task.module_path)
+
+
+def test_rows_written_while_sending_tasks_wait_join_them(cast, partner, monkeypatch, settings):
+    from django_tasks_db.models import DBTaskResult
+
+    from vanthu.core.tests.worker import run_queued_tasks
+
+    settings.EXCHANGE_SEND_TASKS = 2
+    fake = FakeTransport()
+    monkeypatch.setattr(outbound, "transport", lambda: fake)
+    deliveries = _deliveries(cast, 6)
+    # six rows, each written in its own transaction: two tasks wait, the others joined them
+    assert _sending_tasks().filter(status="READY").count() == 2
+    # a task that a worker has started is not counted: it may have looked for rows already
+    started = _sending_tasks().filter(status="READY").first()
+    assert started is not None
+    DBTaskResult.objects.filter(pk=started.pk).update(status="RUNNING")
+    more = _deliveries(cast, 2)
+    assert _sending_tasks().filter(status="READY").count() == 2
+    DBTaskResult.objects.filter(pk=started.pk).update(status="READY")
+    run_queued_tasks()
+    sent = sorted(packet_id for _key, packet_id, _raw in fake.sent)
+    assert sent == sorted(str(d.packet_id) for d in deliveries + more)
+    assert not Delivery.objects.exclude(state=DeliveryState.DELIVERED).exists()
+
+
+def test_a_retry_later_is_a_task_of_its_own(cast, partner, monkeypatch, settings):
+    settings.EXCHANGE_SEND_TASKS = 1
+    (delivery,) = _deliveries(cast, 1)
+    later = timezone.now() + timedelta(minutes=5)
+    outbound.send_enqueue("delivery", delivery.pk, at=later)
+    assert _sending_tasks().filter(run_after=later).count() == 1
 
 
 def test_a_row_being_sent_is_not_taken_by_another_sender_until_its_lease_ends(
