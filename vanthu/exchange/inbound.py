@@ -22,7 +22,14 @@ from django.utils import timezone
 from vanthu.exchange import edxml
 from vanthu.exchange import services as x
 from vanthu.exchange.choices import BusinessType, ReceptionState, StatusCode
-from vanthu.exchange.models import Packet, Partner, Reception, ReceptionFile, RefusedPacket
+from vanthu.exchange.models import (
+    Delivery,
+    Packet,
+    Partner,
+    Reception,
+    ReceptionFile,
+    RefusedPacket,
+)
 from vanthu.exchange.outbound import packet_keep
 from vanthu.exchange.packets import (
     business_target,
@@ -153,8 +160,12 @@ def _keep(
     peer: str,
     document_id: str,
     answer: dict[str, Any],
+    *,
+    signature: dict[str, Any] | None = None,
+    delivery: Delivery | None = None,
 ) -> Packet:
-    packet = packet_keep(
+    """Keep a received packet with its answer (one row: its id is taken here, once)."""
+    return packet_keep(
         direction=Packet.Direction.IN,
         kind=kind,
         packet_id=packet_id,
@@ -162,10 +173,10 @@ def _keep(
         peer=peer,
         document_id=document_id,
         partner=partner,
+        delivery=delivery,
+        answer=answer,
+        signature_report=signature,
     )
-    packet.answer = answer
-    packet.save(update_fields=["answer"])
-    return packet
 
 
 def _signature(raw: bytes, parsed: edxml.ParsedPacket) -> dict[str, Any]:
@@ -297,9 +308,15 @@ def _document(
         if business == edxml.BusinessDocType.UPDATE and None in olds.values():
             raise Refusal(404, "unknown_document", "Không tìm thấy văn bản cần cập nhật.")
     stored = _keep(
-        partner, packet_id, raw, Packet.Kind.DOCUMENT, packet.sender.organ_id, document_id, answer
+        partner,
+        packet_id,
+        raw,
+        Packet.Kind.DOCUMENT,
+        packet.sender.organ_id,
+        document_id,
+        answer,
+        signature=signature,
     )
-    stored.signature_report = signature
     sender = Agency.objects.filter(identifier=packet.sender.organ_id).first()
     files = files_from_packet(packet)
     state = ReceptionState.AWAITING
@@ -319,7 +336,7 @@ def _document(
                 replacement=reception,
             )
         stored.reception = reception
-    stored.save(update_fields=["signature_report", "reception"])
+    stored.save(update_fields=["reception"])
     return answer
 
 
@@ -432,7 +449,7 @@ def _status(
         description=report.description,
         staff=report.staff,
     )
-    stored = _keep(
+    _keep(
         partner,
         packet_id,
         raw,
@@ -440,8 +457,7 @@ def _status(
         report.reporter_identifier,
         report.document_id,
         answer,
+        signature=signature,
+        delivery=sent.delivery,
     )
-    stored.delivery = sent.delivery
-    stored.signature_report = signature
-    stored.save(update_fields=["delivery", "signature_report"])
     return answer
