@@ -384,6 +384,12 @@ class _Sending:
     future: Future[None] | None = None
 
 
+_BUILT_FROM: dict[str, tuple[str, ...]] = {
+    "outbox": ("agency", "reception"),
+    "delivery": ("outgoing__agency", "outgoing__document_type"),
+}
+
+
 def _take(
     moment: datetime,
     *,
@@ -399,7 +405,13 @@ def _take(
     taken: list[_Sending] = []
     with transaction.atomic():
         for kind, model in (("outbox", OutboxMessage), ("delivery", Delivery)):
-            rows: Any = model.objects.select_for_update(skip_locked=True).filter(_due(moment))
+            # What building the packet reads comes with the row (only the row is locked).
+            related = _BUILT_FROM[kind]
+            rows: Any = (
+                model.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related(*related)
+                .filter(_due(moment))
+            )
             found = []
             if wanted is not None and wanted[0] == kind:
                 found += list(rows.filter(pk=wanted[1]))

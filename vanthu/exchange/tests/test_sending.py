@@ -121,8 +121,6 @@ def _sending_tasks():  # type: ignore[no-untyped-def]
 def test_rows_written_while_sending_tasks_wait_join_them(cast, partner, monkeypatch, settings):
     from django_tasks_db.models import DBTaskResult
 
-    from vanthu.core.tests.worker import run_queued_tasks
-
     settings.EXCHANGE_SEND_TASKS = 2
     fake = FakeTransport()
     monkeypatch.setattr(outbound, "transport", lambda: fake)
@@ -135,8 +133,9 @@ def test_rows_written_while_sending_tasks_wait_join_them(cast, partner, monkeypa
     DBTaskResult.objects.filter(pk=started.pk).update(status="RUNNING")
     more = _deliveries(cast, 2)
     assert _sending_tasks().filter(status="READY").count() == 2
-    DBTaskResult.objects.filter(pk=started.pk).update(status="READY")
-    run_queued_tasks()
+    # the waiting tasks, run as a worker would, send every row
+    for waiting in _sending_tasks().filter(status="READY"):
+        send_batch_run(*waiting.args_kwargs["args"])
     sent = sorted(packet_id for _key, packet_id, _raw in fake.sent)
     assert sent == sorted(str(d.packet_id) for d in deliveries + more)
     assert not Delivery.objects.exclude(state=DeliveryState.DELIVERED).exists()
@@ -266,3 +265,38 @@ def test_no_partner_listening_is_a_failure_to_retry(partner):
         client.send(partner=partner, packet_id="p", raw=b"<a/>")
     assert not refused.value.permanent
     assert PARTNER_AGENCY in partner.agency_identifiers
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_waiting_task_counted_by_a_writer_is_not_claimed_before_it_commits(
+    cast, partner, settings
+):
+    from django.db import connection, connections, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks are PostgreSQL's; on SQLite the writer holds the write lock")
+    settings.EXCHANGE_SEND_TASKS = 1
+    _deliveries(cast, 1)  # one sending task waits
+    counted, committed = threading.Event(), threading.Event()
+
+    def writer() -> None:
+        try:
+            with transaction.atomic():
+                assert outbound._senders_waiting() == 1  # the task is locked until commit
+                counted.set()
+                committed.wait(10)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        assert counted.wait(10)
+        # a worker's claim skips it meanwhile: it would run before the writer's row is visible
+        with transaction.atomic():
+            assert _sending_tasks().ready().get_locked() is None
+    finally:
+        committed.set()
+        thread.join(10)
+    with transaction.atomic():
+        assert _sending_tasks().ready().get_locked() is not None
