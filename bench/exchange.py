@@ -283,9 +283,7 @@ def main() -> None:
             serve += ["--threads", "4", "--no-access-log"]
             side.processes.append(side.run("-m", "vanthu.config.cli", *serve))
             for _ in range(args.workers):
-                side.workers.append(
-                    side.run("-m", "vanthu.config.cli", "worker", "--interval", "0.05")
-                )
+                side.workers.append(side.run("-m", "vanthu.config.cli", "worker"))
         _wait(
             lambda: all(s.is_up() and s.workers_ready(args.workers) for s in sides),
             600,

@@ -15,6 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from django.utils import timezone
 
+from conftest import only_on_vendor
 from vanthu.exchange import outbound
 from vanthu.exchange.choices import DeliveryState
 from vanthu.exchange.models import Delivery, Packet, Partner
@@ -271,10 +272,9 @@ def test_no_partner_listening_is_a_failure_to_retry(partner):
 def test_a_waiting_task_counted_by_a_writer_is_not_claimed_before_it_commits(
     cast, partner, settings
 ):
-    from django.db import connection, connections, transaction
+    from django.db import connections, transaction
 
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks are PostgreSQL's; on SQLite the writer holds the write lock")
+    only_on_vendor("postgresql", "row locks (SELECT FOR UPDATE) are what this test exercises")
     settings.EXCHANGE_SEND_TASKS = 1
     _deliveries(cast, 1)  # one sending task waits
     counted, committed = threading.Event(), threading.Event()
