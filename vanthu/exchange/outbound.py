@@ -562,11 +562,13 @@ def send_batch_run(kind: RowKind, row_id: int, *, now: datetime | None = None) -
     if not taken:
         return {"not_due": 1}
     counts: dict[str, int] = {}
-    done: set[tuple[RowKind, int]] = set()  # a row that failed here waits for its back-off
+    # A row that failed here waits for its back-off, even when `now` makes it due again.
+    retried: set[tuple[RowKind, int]] = set()
     until = time.monotonic() + SEND_RUN_SECONDS
     while taken:
         for sending, outcome in zip(taken, _send_taken(taken), strict=True):
-            done.add((sending.kind, sending.row.pk))
+            if outcome == "retry":
+                retried.add((sending.kind, sending.row.pk))
             counts[outcome] = counts.get(outcome, 0) + 1
         moment = now or timezone.now()
         if time.monotonic() >= until:
@@ -577,7 +579,7 @@ def send_batch_run(kind: RowKind, row_id: int, *, now: datetime | None = None) -
 
                     exchange_send_task.enqueue(*left)
             break
-        taken = _take(moment, more=settings.EXCHANGE_SEND_BATCH, exclude=frozenset(done))
+        taken = _take(moment, more=settings.EXCHANGE_SEND_BATCH, exclude=frozenset(retried))
     return counts
 
 

@@ -193,6 +193,16 @@ def test_a_row_that_fails_backs_off_alone_and_the_rest_of_the_batch_is_delivered
     assert before + timedelta(seconds=9) < failed.next_attempt_at < before + timedelta(seconds=12)
 
 
+def test_a_row_that_failed_is_not_sent_again_by_the_same_task(cast, partner, monkeypatch):
+    deliveries = _deliveries(cast, 2)
+    failing = FailingFor(str(deliveries[0].packet_id))
+    monkeypatch.setattr(outbound, "transport", lambda: failing)
+    # even when the moment given makes its back-off already over
+    later = timezone.now() + timedelta(days=1)
+    assert send_batch_run("delivery", deliveries[0].pk, now=later) == {"retry": 1, "delivered": 1}
+    assert Delivery.objects.get(pk=deliveries[0].pk).attempts == 1
+
+
 # --- The HTTP client ------------------------------------------------------------------------
 
 
