@@ -250,7 +250,7 @@ def main() -> None:
         "--py-spy",
         default="",
         help="a folder: sample every process of both instances with py-spy during the "
-        "throughput window (collapsed stacks, one file per role)",
+        "throughput window (collapsed stacks, one file per process)",
     )
     args = parser.parse_args()
     base = Path(tempfile.mkdtemp(prefix="vanthu-bench-exchange-"))
